@@ -1,0 +1,256 @@
+package io.tiercache;
+
+import static io.tiercache.CacheContext.isLive;
+import static io.tiercache.CacheContext.valueOf;
+
+import io.tiercache.tier.Envelope;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.cache.Cache;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CompletionListener;
+
+/**
+ * The operations on many keys: getAll, putAll, removeAll, loadAll. Writers and loaders are called once per
+ * batch; when a batch writer fails part-way, exactly the entries it reports as written are applied to the
+ * cache and the failure is rethrown, so the cache and the system of record stay in step.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class BulkOperations<K, V> {
+
+  /** How long closing a cache waits for loadAll calls still running. */
+  private static final long CLOSE_WAIT_SECONDS = 10;
+
+  private final CacheContext<K, V> context;
+  private final Set<CompletableFuture<Void>> runningLoads = ConcurrentHashMap.newKeySet();
+
+  BulkOperations(CacheContext<K, V> context) {
+    this.context = context;
+  }
+
+  Map<K, V> getAll(Set<? extends K> keys) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    Map<K, V> result = new LinkedHashMap<>();
+    List<K> missing = new ArrayList<>();
+    Map<K, Envelope> found = context.tier.getAll(keys);
+    for (K key : keys) {
+      Envelope envelope = found.get(key);
+      if (isLive(envelope, now)) {
+        context.touch(key, envelope, now);
+        result.put(key, context.copyOut(envelope));
+      } else {
+        if (envelope != null) {
+          context.expire(key, envelope);
+        }
+        missing.add(key);
+      }
+    }
+    context.statistics.recordHits(result.size());
+    context.statistics.recordMisses(missing.size());
+    if (context.readThrough && !missing.isEmpty()) {
+      Map<K, V> loaded = context.loader.loadAll(missing);
+      for (Map.Entry<K, V> entry : loaded.entrySet()) {
+        K key = entry.getKey();
+        V value = entry.getValue();
+        if (key != null && value != null) {
+          context.checkValueType(value);
+          storeLoaded(key, value, false, now);
+          result.put(key, value);
+        }
+      }
+    }
+    // averages divide total time by the count of keys, so a batch adds its elapsed time once
+    context.statistics.recordGetTime(start);
+    return result;
+  }
+
+  /** Stores a loaded value: created when absent, replaced only if {@code replaceExisting}. */
+  private void storeLoaded(K key, V value, boolean replaceExisting, long now) {
+    K storedKey = context.copyIn(key);
+    V stored = context.copyIn(value);
+    context.tier.compute(storedKey, (k, current) -> {
+      if (isLive(current, now)) {
+        return replaceExisting ? Mutations.update(context, k, current, stored, now) : current;
+      }
+      if (current != null) {
+        context.expiredInCompute(k, current);
+      }
+      return Mutations.create(context, k, stored, now);
+    });
+  }
+
+  void putAll(Map<? extends K, ? extends V> entries) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    RuntimeException failure = null;
+    Collection<? extends K> toStore = entries.keySet();
+    if (context.writer != null) {
+      List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(entries.size());
+      for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+        pending.add(new CacheEntry<>(entry.getKey(), entry.getValue()));
+      }
+      try {
+        context.writer.writeAll(pending);
+      } catch (RuntimeException e) {
+        failure = e;
+        Set<K> notWritten = new LinkedHashSet<>();
+        for (Cache.Entry<? extends K, ? extends V> entry : pending) {
+          notWritten.add(entry.getKey());
+        }
+        List<K> written = new ArrayList<>();
+        for (K key : entries.keySet()) {
+          if (!notWritten.contains(key)) {
+            written.add(key);
+          }
+        }
+        toStore = written;
+      }
+    }
+    int puts = 0;
+    for (K key : toStore) {
+      V stored = context.copyIn(entries.get(key));
+      Envelope after = context.tier.compute(context.copyIn(key), (k, current) -> {
+        if (isLive(current, now)) {
+          return Mutations.update(context, k, current, stored, now);
+        }
+        if (current != null) {
+          context.expiredInCompute(k, current);
+        }
+        return Mutations.create(context, k, stored, now);
+      });
+      if (after != null) {
+        puts++;
+      }
+    }
+    context.statistics.recordPuts(puts);
+    context.statistics.recordPutTime(start);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  void removeAll(Set<? extends K> keys) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    RuntimeException failure = null;
+    Collection<? extends K> toRemove = keys;
+    if (context.writer != null) {
+      Set<K> pending = new LinkedHashSet<>(keys);
+      try {
+        context.writer.deleteAll(pending);
+      } catch (RuntimeException e) {
+        failure = e;
+        List<K> deleted = new ArrayList<>();
+        for (K key : keys) {
+          if (!pending.contains(key)) {
+            deleted.add(key);
+          }
+        }
+        toRemove = deleted;
+      }
+    }
+    int removals = 0;
+    for (K key : toRemove) {
+      boolean[] removed = new boolean[1];
+      context.tier.compute(key, (k, current) -> {
+        if (isLive(current, now)) {
+          removed[0] = true;
+          context.events.removed(k, valueOf(current));
+        } else if (current != null) {
+          context.expiredInCompute(k, current);
+        }
+        return null;
+      });
+      if (removed[0]) {
+        removals++;
+      }
+    }
+    context.statistics.recordRemovals(removals);
+    context.statistics.recordRemoveTime(start);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  void removeAll() {
+    Set<K> keys = new LinkedHashSet<>();
+    context.tier.iterator().forEachRemaining(entry -> keys.add(entry.getKey()));
+    if (!keys.isEmpty()) {
+      // an empty cache has nothing to delete, so the writer is not asked to delete nothing
+      removeAll(keys);
+    }
+  }
+
+  void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
+    if (context.loader == null) {
+      if (listener != null) {
+        listener.onCompletion();
+      }
+      return;
+    }
+    List<K> requested = new ArrayList<>(keys);
+    CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+      try {
+        long now = context.expiry.now();
+        List<K> toLoad = new ArrayList<>();
+        for (K key : requested) {
+          if (replaceExistingValues || !isLive(context.tier.get(key), now)) {
+            toLoad.add(key);
+          }
+        }
+        if (!toLoad.isEmpty()) {
+          Map<K, V> loaded = context.loader.loadAll(toLoad);
+          for (Map.Entry<K, V> entry : loaded.entrySet()) {
+            if (entry.getKey() != null && entry.getValue() != null) {
+              context.checkValueType(entry.getValue());
+              storeLoaded(entry.getKey(), entry.getValue(), replaceExistingValues, now);
+            }
+          }
+          context.events.awaitSynchronous();
+        }
+        if (listener != null) {
+          listener.onCompletion();
+        }
+      } catch (Exception e) {
+        context.events.discardPending();
+        if (listener != null) {
+          listener.onException(e instanceof CacheLoaderException ? e
+              : new CacheLoaderException("loadAll of cache '" + context.name + "' failed: " + e, e));
+        }
+      }
+    }, context.executor);
+    runningLoads.add(load);
+    load.whenComplete((ignored, failure) -> runningLoads.remove(load));
+  }
+
+  /**
+   * Waits, for a bounded time, for loadAll calls still running: a cache that closes under a running load
+   * would otherwise have its loader used after it was closed.
+   */
+  void awaitRunningLoads() {
+    CompletableFuture<?>[] loads = runningLoads.toArray(new CompletableFuture<?>[0]);
+    if (loads.length == 0) {
+      return;
+    }
+    try {
+      CompletableFuture.allOf(loads).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // a load that failed has told its listener; one that is stuck is left behind rather than blocking close
+    }
+  }
+}

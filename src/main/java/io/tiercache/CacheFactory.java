@@ -1,0 +1,104 @@
+package io.tiercache;
+
+import io.tiercache.configuration.EntryWeigher;
+import io.tiercache.configuration.TierCacheConfiguration;
+import io.tiercache.copy.Copier;
+import io.tiercache.copy.SerializingCopier;
+import io.tiercache.event.EventDispatcher;
+import io.tiercache.expiry.ExpiryCalculator;
+import io.tiercache.integration.LoaderAdapter;
+import io.tiercache.integration.WriterAdapter;
+import io.tiercache.management.CacheStatistics;
+import io.tiercache.tier.RemovalCause;
+import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierListener;
+import io.tiercache.tier.heap.HeapBound;
+import io.tiercache.tier.heap.HeapTier;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.Executor;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Factory;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+
+/**
+ * Builds caches: turns a configuration into a tier, policies, adapters and listeners, and wires them into a
+ * {@link TierCache}. The one place that knows how the parts fit together.
+ */
+final class CacheFactory {
+
+  private static final Copier BY_VALUE = new SerializingCopier();
+
+  private CacheFactory() { }
+
+  /** Returns our configuration type for whatever JSR-107 configuration {@code createCache} received. */
+  @SuppressWarnings("unchecked")
+  static <K, V> TierCacheConfiguration<K, V> adopt(javax.cache.configuration.Configuration<K, V> given) {
+    if (given instanceof CompleteConfiguration) {
+      return new TierCacheConfiguration<>((CompleteConfiguration<K, V>) given);
+    }
+    TierCacheConfiguration<K, V> configuration = new TierCacheConfiguration<>();
+    configuration.setTypes(given.getKeyType(), given.getValueType());
+    configuration.setStoreByValue(given.isStoreByValue());
+    return configuration;
+  }
+
+  static <K, V> TierCache<K, V> create(TierCacheManager manager, String name,
+      TierCacheConfiguration<K, V> configuration, Runnable onClose) {
+    WeakReference<ClassLoader> classLoader = new WeakReference<>(manager.getClassLoader());
+    Copier copier = configuration.isStoreByValue() ? BY_VALUE : Copier.identity();
+    Executor executor = configuration.getExecutor() == null
+        ? DefaultExecutor.INSTANCE : configuration.getExecutor();
+    ExpiryCalculator expiry = new ExpiryCalculator(createExpiryPolicy(configuration), configuration.getClock());
+    EventDispatcher<K, V> events = new EventDispatcher<>(executor, copier, classLoader::get);
+    CacheStatistics statistics = new CacheStatistics();
+
+    TierListener<K> tierListener = (key, envelope, cause) -> {
+      if (cause == RemovalCause.CAPACITY) {
+        statistics.recordEvictions(1);
+      } else {
+        events.reclaimed(key, CacheContext.valueOf(envelope));
+      }
+    };
+    Tier<K> tier = HeapTier.create(heapBound(configuration), configuration.getClock(), !expiry.isEternal(),
+        tierListener);
+
+    LoaderAdapter<K, V> loader = null;
+    Factory<CacheLoader<K, V>> loaderFactory = configuration.getCacheLoaderFactory();
+    if (loaderFactory != null) {
+      loader = new LoaderAdapter<>(loaderFactory.create(), name);
+    }
+    WriterAdapter<K, V> writer = null;
+    Factory<CacheWriter<? super K, ? super V>> writerFactory = configuration.getCacheWriterFactory();
+    if (configuration.isWriteThrough() && writerFactory != null) {
+      writer = new WriterAdapter<>(writerFactory.create(), name);
+    }
+    for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
+      events.register(listener);
+    }
+    CacheContext<K, V> context = new CacheContext<>(name, tier, expiry, events, statistics, copier, classLoader,
+        loader, writer, configuration.isReadThrough(), executor, configuration.getKeyType(),
+        configuration.getValueType());
+    return new TierCache<>(manager, configuration, context, onClose);
+  }
+
+  private static ExpiryPolicy createExpiryPolicy(CompleteConfiguration<?, ?> configuration) {
+    Factory<ExpiryPolicy> factory = configuration.getExpiryPolicyFactory();
+    ExpiryPolicy policy = factory == null ? null : factory.create();
+    return policy == null ? new javax.cache.expiry.EternalExpiryPolicy() : policy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static HeapBound heapBound(TierCacheConfiguration<?, ?> configuration) {
+    if (configuration.getHeapMaximumSize() >= 0) {
+      return HeapBound.entries(configuration.getHeapMaximumSize());
+    }
+    if (configuration.getHeapMaximumWeight() >= 0) {
+      EntryWeigher<Object, Object> weigher = (EntryWeigher<Object, Object>) configuration.getWeigher();
+      return HeapBound.weight(configuration.getHeapMaximumWeight(), weigher::weigh);
+    }
+    return HeapBound.unbounded();
+  }
+}

@@ -1,0 +1,319 @@
+package io.tiercache;
+
+import static io.tiercache.CacheContext.isLive;
+import static io.tiercache.CacheContext.valueOf;
+
+import io.tiercache.tier.Envelope;
+import java.util.Objects;
+
+/**
+ * The single-key operations of JSR-107 (get, put, remove, replace and their variants), written once against
+ * {@link CacheContext} so they run on any tier. Every change happens inside the tier's per-key compute, which
+ * makes it atomic and fixes the order of its events; statistics are recorded after the compute succeeds, so
+ * a failed writer leaves no trace.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class KeyOperations<K, V> {
+
+  private final CacheContext<K, V> context;
+
+  KeyOperations(CacheContext<K, V> context) {
+    this.context = context;
+  }
+
+  V get(K key) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    Envelope envelope = context.tier.get(key);
+    if (isLive(envelope, now)) {
+      context.touch(key, envelope, now);
+      context.statistics.recordHits(1);
+      context.statistics.recordGetTime(start);
+      return context.copyOut(envelope);
+    }
+    if (envelope != null) {
+      context.expire(key, envelope);
+    }
+    context.statistics.recordMisses(1);
+    V value = context.readThrough ? loadThrough(key, now) : null;
+    context.statistics.recordGetTime(start);
+    return value;
+  }
+
+  /** Loads a missing value and stores it, unless another thread stored one meanwhile. */
+  private V loadThrough(K key, long now) {
+    Object[] result = new Object[1];
+    context.tier.compute(key, (k, current) -> {
+      if (isLive(current, now)) {
+        result[0] = context.copyOut(current);
+        return current;
+      }
+      if (current != null) {
+        context.expiredInCompute(k, current);
+      }
+      V loaded = context.loader.load(k);
+      if (loaded == null) {
+        return null;
+      }
+      context.checkValueType(loaded);
+      V stored = context.copyIn(loaded);
+      result[0] = loaded;
+      return Mutations.create(context, k, stored, now);
+    });
+    @SuppressWarnings("unchecked")
+    V value = (V) result[0];
+    return value;
+  }
+
+  boolean containsKey(K key) {
+    return isLive(context.tier.get(key), context.expiry.now());
+  }
+
+  void put(K key, V value) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    K storedKey = context.copyIn(key);
+    V stored = context.copyIn(value);
+    Envelope after = context.tier.compute(storedKey, (k, current) -> {
+      context.write(key, value);
+      if (isLive(current, now)) {
+        return Mutations.update(context, k, current, stored, now);
+      }
+      if (current != null) {
+        context.expiredInCompute(k, current);
+      }
+      return Mutations.create(context, k, stored, now);
+    });
+    if (after != null) {
+      // an entry the expiry policy gave no lifetime was never stored, so it is not a put
+      context.statistics.recordPuts(1);
+      context.statistics.recordPutTime(start);
+    }
+  }
+
+  V getAndPut(K key, V value) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    K storedKey = context.copyIn(key);
+    V stored = context.copyIn(value);
+    Envelope[] previous = new Envelope[1];
+    context.tier.compute(storedKey, (k, current) -> {
+      context.write(key, value);
+      if (isLive(current, now)) {
+        previous[0] = current;
+        return Mutations.update(context, k, current, stored, now);
+      }
+      if (current != null) {
+        context.expiredInCompute(k, current);
+      }
+      return Mutations.create(context, k, stored, now);
+    });
+    recordHitOrMiss(previous[0]);
+    context.statistics.recordPuts(1);
+    context.statistics.recordGetTime(start);
+    context.statistics.recordPutTime(start);
+    return previous[0] == null ? null : context.copyOut(previous[0]);
+  }
+
+  boolean putIfAbsent(K key, V value) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    K storedKey = context.copyIn(key);
+    V stored = context.copyIn(value);
+    boolean[] added = new boolean[1];
+    context.tier.compute(storedKey, (k, current) -> {
+      if (isLive(current, now)) {
+        return current;
+      }
+      if (current != null) {
+        context.expiredInCompute(k, current);
+      }
+      context.write(key, value);
+      added[0] = true;
+      return Mutations.create(context, k, stored, now);
+    });
+    if (added[0]) {
+      context.statistics.recordPuts(1);
+      context.statistics.recordMisses(1);
+      context.statistics.recordPutTime(start);
+    } else {
+      context.statistics.recordHits(1);
+    }
+    return added[0];
+  }
+
+  boolean remove(K key) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    boolean[] removed = new boolean[1];
+    context.tier.compute(key, (k, current) -> {
+      context.delete(key);
+      if (isLive(current, now)) {
+        removed[0] = true;
+        context.events.removed(k, valueOf(current));
+      } else if (current != null) {
+        context.expiredInCompute(k, current);
+      }
+      return null;
+    });
+    if (removed[0]) {
+      context.statistics.recordRemovals(1);
+      context.statistics.recordRemoveTime(start);
+    }
+    return removed[0];
+  }
+
+  boolean remove(K key, V expected) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    int[] outcome = new int[1]; // 0 miss, 1 hit but different value, 2 removed
+    context.tier.compute(key, (k, current) -> {
+      if (!isLive(current, now)) {
+        if (current != null) {
+          context.expiredInCompute(k, current);
+          return null;
+        }
+        return null;
+      }
+      if (!Objects.equals(valueOf(current), expected)) {
+        outcome[0] = 1;
+        return Mutations.access(context, current, now);
+      }
+      context.delete(key);
+      outcome[0] = 2;
+      context.events.removed(k, valueOf(current));
+      return null;
+    });
+    if (outcome[0] == 0) {
+      context.statistics.recordMisses(1);
+    } else {
+      context.statistics.recordHits(1);
+      if (outcome[0] == 2) {
+        context.statistics.recordRemovals(1);
+        context.statistics.recordRemoveTime(start);
+      }
+    }
+    context.statistics.recordGetTime(start);
+    return outcome[0] == 2;
+  }
+
+  V getAndRemove(K key) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    Envelope[] previous = new Envelope[1];
+    context.tier.compute(key, (k, current) -> {
+      context.delete(key);
+      if (isLive(current, now)) {
+        previous[0] = current;
+        context.events.removed(k, valueOf(current));
+      } else if (current != null) {
+        context.expiredInCompute(k, current);
+      }
+      return null;
+    });
+    recordHitOrMiss(previous[0]);
+    context.statistics.recordGetTime(start);
+    if (previous[0] == null) {
+      return null;
+    }
+    context.statistics.recordRemovals(1);
+    context.statistics.recordRemoveTime(start);
+    return context.copyOut(previous[0]);
+  }
+
+  boolean replace(K key, V expected, V value) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    V stored = context.copyIn(value);
+    int[] outcome = new int[1]; // 0 miss, 1 hit but different value, 2 replaced
+    context.tier.compute(key, (k, current) -> {
+      if (!isLive(current, now)) {
+        if (current != null) {
+          context.expiredInCompute(k, current);
+        }
+        return null;
+      }
+      if (!Objects.equals(valueOf(current), expected)) {
+        outcome[0] = 1;
+        return Mutations.access(context, current, now);
+      }
+      context.write(key, value);
+      outcome[0] = 2;
+      return Mutations.update(context, k, current, stored, now);
+    });
+    if (outcome[0] == 0) {
+      context.statistics.recordMisses(1);
+    } else {
+      context.statistics.recordHits(1);
+      if (outcome[0] == 2) {
+        context.statistics.recordPuts(1);
+        context.statistics.recordPutTime(start);
+      }
+    }
+    context.statistics.recordGetTime(start);
+    return outcome[0] == 2;
+  }
+
+  boolean replace(K key, V value) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    V stored = context.copyIn(value);
+    boolean[] replaced = new boolean[1];
+    context.tier.compute(key, (k, current) -> {
+      if (!isLive(current, now)) {
+        if (current != null) {
+          context.expiredInCompute(k, current);
+        }
+        return null;
+      }
+      context.write(key, value);
+      replaced[0] = true;
+      return Mutations.update(context, k, current, stored, now);
+    });
+    if (replaced[0]) {
+      context.statistics.recordHits(1);
+      context.statistics.recordPuts(1);
+      context.statistics.recordPutTime(start);
+    } else {
+      context.statistics.recordMisses(1);
+    }
+    context.statistics.recordGetTime(start);
+    return replaced[0];
+  }
+
+  V getAndReplace(K key, V value) {
+    long start = context.statistics.startTime();
+    long now = context.expiry.now();
+    V stored = context.copyIn(value);
+    Envelope[] previous = new Envelope[1];
+    context.tier.compute(key, (k, current) -> {
+      if (!isLive(current, now)) {
+        if (current != null) {
+          context.expiredInCompute(k, current);
+        }
+        return null;
+      }
+      context.write(key, value);
+      previous[0] = current;
+      return Mutations.update(context, k, current, stored, now);
+    });
+    recordHitOrMiss(previous[0]);
+    context.statistics.recordGetTime(start);
+    if (previous[0] == null) {
+      return null;
+    }
+    context.statistics.recordPuts(1);
+    context.statistics.recordPutTime(start);
+    return context.copyOut(previous[0]);
+  }
+
+  private void recordHitOrMiss(Envelope previous) {
+    if (previous == null) {
+      context.statistics.recordMisses(1);
+    } else {
+      context.statistics.recordHits(1);
+    }
+  }
+}

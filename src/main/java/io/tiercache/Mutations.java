@@ -1,0 +1,53 @@
+package io.tiercache;
+
+import io.tiercache.expiry.ExpiryCalculator;
+import io.tiercache.tier.Envelope;
+
+/**
+ * The two ways an operation changes a live mapping, shared by every writing operation so that expiry and
+ * events are applied the same way everywhere. Each method runs inside the key's compute.
+ */
+final class Mutations {
+
+  private Mutations() { }
+
+  /**
+   * Returns the record of a new entry and publishes its CREATED event, or returns null without an event
+   * when the expiry policy gives it no lifetime ({@code Duration.ZERO}).
+   *
+   * @param stored the value as the cache stores it (already copied when storing by value)
+   */
+  static <K, V> Envelope create(CacheContext<K, V> context, K key, V stored, long now) {
+    long expireAt = context.expiry.forCreation(now);
+    if (expireAt <= now) {
+      return null;
+    }
+    context.events.created(key, stored);
+    return new Envelope(stored, expireAt);
+  }
+
+  /**
+   * Returns the record of a live entry given a new value, and publishes its UPDATED event. An update whose
+   * policy gives {@code Duration.ZERO} is stored already expired, so the next access finds it gone.
+   */
+  static <K, V> Envelope update(CacheContext<K, V> context, K key, Envelope current, V stored, long now) {
+    long expireAt = context.expiry.forUpdate(now);
+    if (expireAt == ExpiryCalculator.UNCHANGED) {
+      expireAt = current.expireAtMillis();
+    }
+    context.events.updated(key, CacheContext.valueOf(current), stored);
+    return new Envelope(stored, expireAt);
+  }
+
+  /**
+   * Returns the record after an access of a live entry inside a compute: the same record, or one with the
+   * expiry instant the access policy gives.
+   */
+  static Envelope access(CacheContext<?, ?> context, Envelope current, long now) {
+    long expireAt = context.expiry.forAccess(now);
+    if (expireAt == ExpiryCalculator.UNCHANGED || expireAt == current.expireAtMillis()) {
+      return current;
+    }
+    return current.withExpireAt(expireAt);
+  }
+}

@@ -1,0 +1,206 @@
+package io.tiercache;
+
+import io.tiercache.configuration.TierCacheConfiguration;
+import java.lang.ref.WeakReference;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Configuration;
+import javax.cache.spi.CachingProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tiercache {@link CacheManager}: the caches of one (URI, ClassLoader) pair. Its class loader is held
+ * weakly, so a manager never keeps an undeployed application's classes alive.
+ */
+public final class TierCacheManager implements CacheManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TierCacheManager.class);
+
+  private final CachingProvider provider;
+  private final URI uri;
+  private final WeakReference<ClassLoader> classLoader;
+  private final Properties properties;
+  private final Runnable onClose;
+  private final ConcurrentMap<String, TierCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /**
+   * Created by the provider only.
+   *
+   * @param onClose tells the provider to forget this manager
+   */
+  public TierCacheManager(CachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
+      Runnable onClose) {
+    this.provider = provider;
+    this.uri = uri;
+    this.classLoader = new WeakReference<>(classLoader);
+    this.properties = new Properties();
+    if (properties != null) {
+      this.properties.putAll(properties);
+    }
+    this.onClose = onClose;
+  }
+
+  @Override
+  public CachingProvider getCachingProvider() {
+    return provider;
+  }
+
+  @Override
+  public URI getURI() {
+    return uri;
+  }
+
+  @Override
+  public ClassLoader getClassLoader() {
+    return classLoader.get();
+  }
+
+  @Override
+  public Properties getProperties() {
+    return properties;
+  }
+
+  @Override
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    Objects.requireNonNull(configuration, "configuration");
+    TierCacheConfiguration<K, V> adopted = CacheFactory.adopt(configuration);
+    TierCache<?, ?>[] created = new TierCache<?, ?>[1];
+    caches.computeIfAbsent(cacheName, name -> {
+      created[0] = CacheFactory.create(this, name, adopted, () -> caches.remove(name, created[0]));
+      return created[0];
+    });
+    if (created[0] == null) {
+      throw new CacheException("Cache '" + cacheName + "' already exists in cache manager " + uri);
+    }
+    LOG.debug("Created cache '{}' in {}", cacheName, uri);
+    @SuppressWarnings("unchecked")
+    Cache<K, V> cache = (Cache<K, V>) created[0];
+    return cache;
+  }
+
+  @Override
+  public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    Objects.requireNonNull(keyType, "keyType");
+    Objects.requireNonNull(valueType, "valueType");
+    TierCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null) {
+      return null;
+    }
+    Configuration<?, ?> configuration = cache.getConfiguration(Configuration.class);
+    if (configuration.getKeyType() != keyType) {
+      throw new ClassCastException("Cache '" + cacheName + "' has keys of type "
+          + configuration.getKeyType().getName() + ", not " + keyType.getName());
+    }
+    if (configuration.getValueType() != valueType) {
+      throw new ClassCastException("Cache '" + cacheName + "' has values of type "
+          + configuration.getValueType().getName() + ", not " + valueType.getName());
+    }
+    @SuppressWarnings("unchecked")
+    Cache<K, V> typed = (Cache<K, V>) cache;
+    return typed;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <K, V> Cache<K, V> getCache(String cacheName) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    return (Cache<K, V>) caches.get(cacheName);
+  }
+
+  @Override
+  public Iterable<String> getCacheNames() {
+    requireOpen();
+    return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+  }
+
+  @Override
+  public void destroyCache(String cacheName) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    TierCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.clear();
+      cache.close();
+    }
+  }
+
+  @Override
+  public void enableManagement(String cacheName, boolean enabled) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    TierCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setManagementEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void enableStatistics(String cacheName, boolean enabled) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    TierCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setStatisticsEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    onClose.run();
+    for (TierCache<?, ?> cache : new ArrayList<>(caches.values())) {
+      try {
+        cache.close();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing cache '{}' of {} failed", cache.getName(), uri, e);
+      }
+    }
+    caches.clear();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    if (type.isInstance(this)) {
+      return type.cast(this);
+    }
+    throw new IllegalArgumentException("A TierCacheManager cannot be unwrapped to " + type.getName());
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache manager " + uri + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TierCacheManager[" + uri + "]";
+  }
+}

@@ -1,0 +1,253 @@
+package io.tiercache.configuration;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+
+/**
+ * The configuration of a tiercache cache: everything of JSR-107's {@link MutableConfiguration} plus what
+ * the standard lacks, starting with a bound on the heap tier. Build one with {@link #builder(Class, Class)};
+ * a plain {@code MutableConfiguration} given to {@code createCache} is taken as one of these with the
+ * defaults below.
+ *
+ * <p>Defaults: the heap tier holds at most {@value #DEFAULT_HEAP_MAXIMUM_SIZE} entries (evicting the least
+ * valuable by Caffeine's W-TinyLFU policy beyond that); time comes from the system UTC clock; listener
+ * deliveries and {@code loadAll} run on a shared pool of daemon threads.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The number of entries a heap tier holds when the configuration says nothing else. */
+  public static final long DEFAULT_HEAP_MAXIMUM_SIZE = 100_000L;
+
+  private long heapMaximumSize = DEFAULT_HEAP_MAXIMUM_SIZE;
+  private long heapMaximumWeight = -1;
+  private transient EntryWeigher<? super K, ? super V> weigher;
+  private transient Clock clock = Clock.systemUTC();
+  private transient Executor executor;
+
+  /** Creates a configuration with every default. */
+  public TierCacheConfiguration() {
+    super();
+  }
+
+  /**
+   * Copies a JSR-107 configuration, and tiercache's own settings when it is one of ours.
+   *
+   * @param configuration the configuration to copy
+   */
+  @SuppressWarnings("unchecked")
+  public TierCacheConfiguration(CompleteConfiguration<K, V> configuration) {
+    super(configuration);
+    if (configuration instanceof TierCacheConfiguration) {
+      TierCacheConfiguration<K, V> other = (TierCacheConfiguration<K, V>) configuration;
+      this.heapMaximumSize = other.heapMaximumSize;
+      this.heapMaximumWeight = other.heapMaximumWeight;
+      this.weigher = other.weigher;
+      this.clock = other.clock;
+      this.executor = other.executor;
+    }
+  }
+
+  /** Starts a builder for a cache of the given key and value types. */
+  public static <K, V> Builder<K, V> builder(Class<K> keyType, Class<V> valueType) {
+    return new Builder<>(keyType, valueType);
+  }
+
+  /** Returns the heap tier's maximum entry count, or -1 when it is bounded by weight or unbounded. */
+  public long getHeapMaximumSize() {
+    return heapMaximumSize;
+  }
+
+  /** Returns the heap tier's maximum total weight, or -1 when it is bounded by count or unbounded. */
+  public long getHeapMaximumWeight() {
+    return heapMaximumWeight;
+  }
+
+  /** Returns the weigher of a weight-bounded heap tier, or null. */
+  public EntryWeigher<? super K, ? super V> getWeigher() {
+    return weigher;
+  }
+
+  /** Returns the clock that expiry is measured on. */
+  public Clock getClock() {
+    return clock;
+  }
+
+  /** Returns the executor of listener deliveries and {@code loadAll}, or null for the shared default. */
+  public Executor getExecutor() {
+    return executor;
+  }
+
+  /**
+   * Bounds the heap tier to {@code maximumSize} entries.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public TierCacheConfiguration<K, V> setHeapMaximumSize(long maximumSize) {
+    if (maximumSize < 0) {
+      throw new IllegalArgumentException("heap maximum size must be >= 0, was " + maximumSize);
+    }
+    this.heapMaximumSize = maximumSize;
+    this.heapMaximumWeight = -1;
+    this.weigher = null;
+    return this;
+  }
+
+  /**
+   * Bounds the heap tier to a total weight, each entry weighed by {@code weigher}.
+   *
+   * @throws IllegalArgumentException if the weight is negative
+   * @throws NullPointerException if the weigher is null
+   */
+  public TierCacheConfiguration<K, V> setHeapMaximumWeight(long maximumWeight,
+      EntryWeigher<? super K, ? super V> weigher) {
+    if (maximumWeight < 0) {
+      throw new IllegalArgumentException("heap maximum weight must be >= 0, was " + maximumWeight);
+    }
+    this.weigher = Objects.requireNonNull(weigher, "a weight bound needs a weigher");
+    this.heapMaximumWeight = maximumWeight;
+    this.heapMaximumSize = -1;
+    return this;
+  }
+
+  /** Removes the heap tier's bound: it holds whatever it is given. */
+  public TierCacheConfiguration<K, V> setHeapUnbounded() {
+    this.heapMaximumSize = -1;
+    this.heapMaximumWeight = -1;
+    this.weigher = null;
+    return this;
+  }
+
+  /** Sets the clock expiry is measured on; tests pass a controllable one. */
+  public TierCacheConfiguration<K, V> setClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Sets the executor of listener deliveries and {@code loadAll}; null restores the shared default. */
+  public TierCacheConfiguration<K, V> setExecutor(Executor executor) {
+    this.executor = executor;
+    return this;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!super.equals(o) || !(o instanceof TierCacheConfiguration)) {
+      return false;
+    }
+    TierCacheConfiguration<?, ?> other = (TierCacheConfiguration<?, ?>) o;
+    return heapMaximumSize == other.heapMaximumSize && heapMaximumWeight == other.heapMaximumWeight
+        && Objects.equals(weigher, other.weigher) && Objects.equals(clock, other.clock)
+        && Objects.equals(executor, other.executor);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * super.hashCode() + Long.hashCode(heapMaximumSize) * 17 + Long.hashCode(heapMaximumWeight);
+  }
+
+  /**
+   * A fluent builder of {@link TierCacheConfiguration}.
+   *
+   * @param <K> the key type
+   * @param <V> the value type
+   */
+  public static final class Builder<K, V> {
+    private final TierCacheConfiguration<K, V> configuration = new TierCacheConfiguration<>();
+
+    Builder(Class<K> keyType, Class<V> valueType) {
+      configuration.setTypes(keyType, valueType);
+    }
+
+    /** Bounds the heap tier by entry count. */
+    public Builder<K, V> heapMaximumSize(long maximumSize) {
+      configuration.setHeapMaximumSize(maximumSize);
+      return this;
+    }
+
+    /** Bounds the heap tier by total weight. */
+    public Builder<K, V> heapMaximumWeight(long maximumWeight, EntryWeigher<? super K, ? super V> weigher) {
+      configuration.setHeapMaximumWeight(maximumWeight, weigher);
+      return this;
+    }
+
+    /** Leaves the heap tier unbounded. */
+    public Builder<K, V> heapUnbounded() {
+      configuration.setHeapUnbounded();
+      return this;
+    }
+
+    /** Sets the expiry policy. */
+    public Builder<K, V> expiryPolicy(Factory<? extends ExpiryPolicy> factory) {
+      configuration.setExpiryPolicyFactory(factory);
+      return this;
+    }
+
+    /** Stores by value (true, the JSR-107 default) or by reference (false). */
+    public Builder<K, V> storeByValue(boolean storeByValue) {
+      configuration.setStoreByValue(storeByValue);
+      return this;
+    }
+
+    /** Enables statistics. */
+    public Builder<K, V> statistics(boolean enabled) {
+      configuration.setStatisticsEnabled(enabled);
+      return this;
+    }
+
+    /** Enables the management MXBean. */
+    public Builder<K, V> management(boolean enabled) {
+      configuration.setManagementEnabled(enabled);
+      return this;
+    }
+
+    /** Sets a loader and turns read-through on. */
+    public Builder<K, V> readThrough(Factory<? extends CacheLoader<K, V>> loader) {
+      configuration.setCacheLoaderFactory(loader);
+      configuration.setReadThrough(true);
+      return this;
+    }
+
+    /** Sets a writer and turns write-through on. */
+    public Builder<K, V> writeThrough(Factory<? extends CacheWriter<? super K, ? super V>> writer) {
+      configuration.setCacheWriterFactory(writer);
+      configuration.setWriteThrough(true);
+      return this;
+    }
+
+    /** Adds a listener registration. */
+    public Builder<K, V> listener(CacheEntryListenerConfiguration<K, V> listener) {
+      configuration.addCacheEntryListenerConfiguration(listener);
+      return this;
+    }
+
+    /** Sets the clock expiry is measured on. */
+    public Builder<K, V> clock(Clock clock) {
+      configuration.setClock(clock);
+      return this;
+    }
+
+    /** Sets the executor of listener deliveries and {@code loadAll}. */
+    public Builder<K, V> executor(Executor executor) {
+      configuration.setExecutor(executor);
+      return this;
+    }
+
+    /** Returns the configuration; the builder may keep being used for another. */
+    public TierCacheConfiguration<K, V> build() {
+      return new TierCacheConfiguration<>(configuration);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.tiercache.tier;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The storage contract every engine implements: a map from keys to {@link Envelope}s with one atomic
+ * read-modify-write per key. The JCache semantics (expiry, events, loaders, writers, statistics) are written
+ * once above this interface, so a tier only stores and evicts; it never interprets a value, never fires a
+ * JCache event and never imports the JCache API.
+ *
+ * <p>Keys handed to a tier are already copied by the cache where store-by-value requires it, and are never
+ * null. A tier may return expired envelopes; the cache decides what an expired record means.
+ *
+ * <p>Every tier passes the shared {@code TierContractTest}.
+ *
+ * @param <K> the key type
+ */
+public interface Tier<K> extends AutoCloseable {
+
+  /** Returns a short name for logs, statistics and error messages, such as {@code heap} or {@code rocksdb}. */
+  String name();
+
+  /**
+   * Returns the record of {@code key}, or null when absent. Does not change the record or its recency beyond
+   * what the tier's eviction policy tracks.
+   */
+  Envelope get(K key);
+
+  /**
+   * Atomically replaces the record of {@code key} by what {@code remapper} returns. While the remapper runs
+   * no other {@code compute} on the same key can run; reads may see the old or the new record, never a
+   * partial one. A remapper that throws leaves the mapping unchanged and the exception propagates.
+   *
+   * @return the record now stored, or null when the key is absent afterwards
+   */
+  Envelope compute(K key, EnvelopeRemapper<K> remapper);
+
+  /**
+   * Moves the expiry instant of the record of {@code key} if it is still {@code envelope}; a no-op when the
+   * mapping has changed since. Used when an access extends or shortens an entry's lifetime.
+   */
+  void updateExpiry(K key, Envelope envelope, long expireAtMillis);
+
+  /** Returns the records of those of {@code keys} that are present, in one batch where the engine has one. */
+  Map<K, Envelope> getAll(Iterable<? extends K> keys);
+
+  /**
+   * Returns a weakly consistent iterator over the mappings: it never throws
+   * {@link java.util.ConcurrentModificationException} and reflects some state at or after its creation.
+   */
+  Iterator<Map.Entry<K, Envelope>> iterator();
+
+  /** Returns the number of mappings, expired ones included; an estimate where the engine only has one. */
+  long size();
+
+  /** Removes every mapping without notifying the {@link TierListener}. */
+  void clear();
+
+  /**
+   * Returns the engine object behind this tier if it is an instance of {@code type} (for example Caffeine's
+   * {@code Cache}), or null.
+   */
+  <T> T unwrap(Class<T> type);
+
+  /** Releases the tier's resources; further calls fail. Closing twice is harmless. */
+  @Override
+  void close();
+}
