@@ -94,33 +94,34 @@ public final class EventDispatcher<K, V> {
 
   /** Publishes a CREATED event. */
   public void created(K key, V value) {
-    publish(EventType.CREATED, key, value, null, true);
+    publish(EventType.CREATED, key, value, null);
   }
 
   /** Publishes an UPDATED event. */
   public void updated(K key, V oldValue, V newValue) {
-    publish(EventType.UPDATED, key, newValue, oldValue, true);
+    publish(EventType.UPDATED, key, newValue, oldValue);
   }
 
   /** Publishes a REMOVED event; the event's value is the removed one. */
   public void removed(K key, V oldValue) {
-    publish(EventType.REMOVED, key, oldValue, oldValue, true);
+    publish(EventType.REMOVED, key, oldValue, oldValue);
   }
 
-  /** Publishes an EXPIRED event found by an operation; synchronous listeners are awaited by it. */
+  /** Publishes an EXPIRED event for an entry an operation found expired. */
   public void expired(K key, V oldValue) {
-    publish(EventType.EXPIRED, key, oldValue, oldValue, true);
+    publish(EventType.EXPIRED, key, oldValue, oldValue);
   }
 
   /**
-   * Publishes an EXPIRED event for an entry a tier reclaimed on its own. No caller waits for it, since the
-   * reclamation may run inside another key's operation.
+   * Publishes an EXPIRED event for an entry a tier reclaimed on its own. Tiers reclaim on the thread of
+   * the cache operation that triggered their maintenance, so that operation awaits synchronous listeners as
+   * for any other event it caused.
    */
   public void reclaimed(K key, V oldValue) {
-    publish(EventType.EXPIRED, key, oldValue, oldValue, false);
+    publish(EventType.EXPIRED, key, oldValue, oldValue);
   }
 
-  private void publish(EventType type, K key, V value, V oldValue, boolean awaitable) {
+  private void publish(EventType type, K key, V value, V oldValue) {
     if (!active) {
       return;
     }
@@ -133,7 +134,7 @@ public final class EventDispatcher<K, V> {
       CacheEntryEvent<K, V> event = new TierCacheEntryEvent<>(
           source, type, key, value, oldValue, withOldValue, copier, classLoader.get());
       CompletableFuture<Void> delivery = registration.enqueue(key, event, executor);
-      if (awaitable && registration.isSynchronous()) {
+      if (registration.isSynchronous()) {
         pending.get().add(delivery);
       }
     }

@@ -1,6 +1,7 @@
 package io.tiercache.spi;
 
 import io.tiercache.TierCacheManager;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,8 +32,10 @@ public final class TierCachingProvider implements CachingProvider {
       Map<URI, TierCacheManager> byUri = managers.computeIfAbsent(managerLoader, loader -> new HashMap<>());
       TierCacheManager manager = byUri.get(managerUri);
       if (manager == null || manager.isClosed()) {
+        // the release callback must not hold the loader strongly, or the weak map could never drop it
+        WeakReference<ClassLoader> loaderReference = new WeakReference<>(managerLoader);
         manager = new TierCacheManager(this, managerUri, managerLoader, managerProperties,
-            () -> release(managerUri, managerLoader));
+            () -> release(managerUri, loaderReference.get()));
         byUri.put(managerUri, manager);
       }
       return manager;
@@ -40,6 +43,9 @@ public final class TierCachingProvider implements CachingProvider {
   }
 
   private void release(URI uri, ClassLoader classLoader) {
+    if (classLoader == null) {
+      return; // already collected, and the weak map has dropped its managers with it
+    }
     synchronized (managers) {
       Map<URI, TierCacheManager> byUri = managers.get(classLoader);
       if (byUri != null) {

@@ -1,0 +1,4 @@
+/**
+ * The runnable demo of the README.
+ */
+package io.tiercache.demo;

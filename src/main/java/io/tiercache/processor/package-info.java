@@ -1,0 +1,4 @@
+/**
+ * The mutable entry and results of EntryProcessor invocations. Internal to tiercache.
+ */
+package io.tiercache.processor;

@@ -1,0 +1,4 @@
+/**
+ * Kryo set-up shared by copying and, with disk tiers, serialization. Internal to tiercache.
+ */
+package io.tiercache.serialization;

@@ -1,0 +1,4 @@
+/**
+ * The heap tier, backed by Caffeine.
+ */
+package io.tiercache.tier.heap;
