@@ -15,6 +15,7 @@ public final class Envelope {
 
   private final Object value;
   private final long expireAtMillis;
+  private final Object origin; // what a byte-storing tier decoded this from; lets it detect stale updates
 
   /**
    * @param value the stored value (already copied or serialized as the tier requires); never null
@@ -26,6 +27,17 @@ public final class Envelope {
     }
     this.value = value;
     this.expireAtMillis = expireAtMillis;
+    this.origin = null;
+  }
+
+  Envelope(Object value, long expireAtMillis, Object origin) {
+    this.value = value;
+    this.expireAtMillis = expireAtMillis;
+    this.origin = origin;
+  }
+
+  Object origin() {
+    return origin;
   }
 
   /** Returns the stored value. */

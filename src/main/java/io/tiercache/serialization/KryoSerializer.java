@@ -1,0 +1,280 @@
+package io.tiercache.serialization;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.Pool;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * The default serializer: Kryo, with pooled instances, a persistent {@link ClassRegistry} instead of class
+ * names in the data, and the {@link ClassAllowlist} consulted for every class written or read.
+ *
+ * <p>{@code byte[]}, {@code String} and boxed primitives take fast paths that bypass Kryo: one tag byte and
+ * the raw bytes. Everything else is tagged {@link #TAG_KRYO} and written by Kryo.
+ */
+public final class KryoSerializer implements Serializer {
+
+  /** This serializer's id in record headers. */
+  public static final byte ID = 1;
+
+  static final byte TAG_KRYO = 0;
+  static final byte TAG_BYTES = 1;
+  static final byte TAG_STRING = 2;
+  static final byte TAG_LONG = 3;
+  static final byte TAG_INTEGER = 4;
+  static final byte TAG_DOUBLE = 5;
+  static final byte TAG_BOOLEAN = 6;
+
+  private final ClassRegistry registry;
+  private final ClassAllowlist allowlist;
+  private final Supplier<ClassLoader> classLoader;
+  private final String storeName;
+  private final Pool<Kryo> pool;
+
+  /**
+   * @param registry the store's persistent class registrations
+   * @param allowlist the classes that may be written and read
+   * @param classLoader supplies the cache manager's class loader, used for every class lookup
+   * @param storeName names the store in error messages
+   */
+  public KryoSerializer(ClassRegistry registry, ClassAllowlist allowlist, Supplier<ClassLoader> classLoader,
+      String storeName) {
+    this.registry = registry;
+    this.allowlist = allowlist;
+    this.classLoader = classLoader;
+    this.storeName = storeName;
+    this.pool = new Pool<>(true, false, 32) {
+      @Override
+      protected Kryo create() {
+        return newKryo();
+      }
+    };
+  }
+
+  private Kryo newKryo() {
+    Kryo kryo = new Kryo(new RegistryClassResolver(), null);
+    kryo.setRegistrationRequired(true); // class names never reach the data: ids from the registry do
+    kryo.setReferences(true);
+    kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    return kryo;
+  }
+
+  @Override
+  public byte id() {
+    return ID;
+  }
+
+  @Override
+  public String name() {
+    return "kryo";
+  }
+
+  @Override
+  public byte[] serialize(Object object) {
+    if (object instanceof byte[]) {
+      byte[] bytes = (byte[]) object;
+      byte[] out = new byte[bytes.length + 1];
+      out[0] = TAG_BYTES;
+      System.arraycopy(bytes, 0, out, 1, bytes.length);
+      return out;
+    }
+    if (object instanceof String) {
+      byte[] utf8 = ((String) object).getBytes(StandardCharsets.UTF_8);
+      byte[] out = new byte[utf8.length + 1];
+      out[0] = TAG_STRING;
+      System.arraycopy(utf8, 0, out, 1, utf8.length);
+      return out;
+    }
+    if (object instanceof Long) {
+      return tagged(TAG_LONG, (Long) object);
+    }
+    if (object instanceof Integer) {
+      byte[] out = new byte[5];
+      out[0] = TAG_INTEGER;
+      writeInt(out, 1, (Integer) object);
+      return out;
+    }
+    if (object instanceof Double) {
+      return tagged(TAG_DOUBLE, Double.doubleToRawLongBits((Double) object));
+    }
+    if (object instanceof Boolean) {
+      return new byte[] {TAG_BOOLEAN, (byte) ((Boolean) object ? 1 : 0)};
+    }
+    Kryo kryo = pool.obtain();
+    try (Output output = new Output(256, -1)) {
+      kryo.setClassLoader(classLoader.get());
+      output.writeByte(TAG_KRYO);
+      kryo.writeClassAndObject(output, object);
+      return output.toBytes();
+    } catch (UnsafeClassException e) {
+      throw e;
+    } catch (KryoException | IllegalArgumentException e) {
+      UnsafeClassException unsafe = findUnsafe(e);
+      if (unsafe != null) {
+        throw unsafe;
+      }
+      throw new SerializationException("Cannot serialize a " + object.getClass().getName() + " for "
+          + storeName + ": " + e.getMessage(), e);
+    } finally {
+      pool.free(kryo);
+    }
+  }
+
+  @Override
+  public Object deserialize(byte[] bytes, int offset, int length) {
+    if (length < 1) {
+      throw new SerializationException("Empty record in " + storeName, null);
+    }
+    byte tag = bytes[offset];
+    switch (tag) {
+      case TAG_BYTES: {
+        byte[] out = new byte[length - 1];
+        System.arraycopy(bytes, offset + 1, out, 0, length - 1);
+        return out;
+      }
+      case TAG_STRING:
+        return new String(bytes, offset + 1, length - 1, StandardCharsets.UTF_8);
+      case TAG_LONG:
+        return readLong(bytes, offset + 1);
+      case TAG_INTEGER:
+        return readInt(bytes, offset + 1);
+      case TAG_DOUBLE:
+        return Double.longBitsToDouble(readLong(bytes, offset + 1));
+      case TAG_BOOLEAN:
+        return bytes[offset + 1] != 0;
+      case TAG_KRYO:
+        return readWithKryo(bytes, offset + 1, length - 1);
+      default:
+        throw new SerializationException("Unknown serialization tag " + tag + " in " + storeName
+            + ": the data was not written by this serializer", null);
+    }
+  }
+
+  private Object readWithKryo(byte[] bytes, int offset, int length) {
+    Kryo kryo = pool.obtain();
+    try (Input input = new Input(bytes, offset, length)) {
+      kryo.setClassLoader(classLoader.get());
+      return kryo.readClassAndObject(input);
+    } catch (UnsafeClassException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      UnsafeClassException unsafe = findUnsafe(e);
+      if (unsafe != null) {
+        throw unsafe;
+      }
+      throw new SerializationException("Cannot deserialize a record of " + storeName + ": " + e.getMessage(), e);
+    } finally {
+      pool.free(kryo);
+    }
+  }
+
+  private static UnsafeClassException findUnsafe(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof UnsafeClassException) {
+        return (UnsafeClassException) cause;
+      }
+    }
+    return null;
+  }
+
+  private static byte[] tagged(byte tag, long value) {
+    byte[] out = new byte[9];
+    out[0] = tag;
+    for (int i = 0; i < 8; i++) {
+      out[1 + i] = (byte) (value >>> (56 - 8 * i));
+    }
+    return out;
+  }
+
+  private static long readLong(byte[] bytes, int offset) {
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (bytes[offset + i] & 0xFF);
+    }
+    return value;
+  }
+
+  private static void writeInt(byte[] out, int offset, int value) {
+    for (int i = 0; i < 4; i++) {
+      out[offset + i] = (byte) (value >>> (24 - 8 * i));
+    }
+  }
+
+  private static int readInt(byte[] bytes, int offset) {
+    int value = 0;
+    for (int i = 0; i < 4; i++) {
+      value = (value << 8) | (bytes[offset + i] & 0xFF);
+    }
+    return value;
+  }
+
+  /**
+   * Registers classes on first use with ids from the persistent registry, after the allowlist accepted
+   * them; resolves ids read from data back to classes through the same checks.
+   */
+  private final class RegistryClassResolver extends DefaultClassResolver {
+
+    @Override
+    public Registration getRegistration(Class type) {
+      Registration registration = super.getRegistration(type);
+      if (registration != null || type.isPrimitive()) {
+        return registration;
+      }
+      String name = type.getName();
+      if (!allowlist.allows(name)) {
+        throw new UnsafeClassException(name, "Class " + name + " may not be written to " + storeName
+            + ": it is not allowlisted. Add it (or its package, as " + packagePattern(name)
+            + ") to serializer.allowlist in the cache's configuration.");
+      }
+      return kryo.register(type, registry.idOf(name));
+    }
+
+    @Override
+    public Registration readClass(Input input) {
+      int classId = input.readVarInt(true);
+      if (classId == Kryo.NULL) {
+        return null;
+      }
+      if (classId == NAME + 2) {
+        throw new UnsafeClassException("(by name)", "A record of " + storeName
+            + " names its class in the data; tiercache never writes class names, so the store was tampered"
+            + " with or written by something else. Refusing to load it.");
+      }
+      int id = classId - 2;
+      Registration registration = idToRegistration.get(id);
+      if (registration != null) {
+        return registration;
+      }
+      String name = registry.nameOf(id);
+      if (name == null) {
+        throw new UnsafeClassException("(id " + id + ")", "A record of " + storeName + " refers to class id "
+            + id + ", which its class registry does not list; refusing to guess a class.");
+      }
+      if (!allowlist.allows(name)) {
+        throw new UnsafeClassException(name, "A record of " + storeName + " names class " + name
+            + ", which is neither registered nor allowlisted; refusing to instantiate it. If the class is"
+            + " yours and trusted, add it to serializer.allowlist.");
+      }
+      Class<?> type;
+      try {
+        type = Class.forName(name, false, kryo.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new SerializationException("A record of " + storeName + " needs class " + name
+            + ", which the cache's class loader cannot find", e);
+      }
+      return kryo.register(type, id);
+    }
+  }
+
+  private static String packagePattern(String className) {
+    int lastDot = className.lastIndexOf('.');
+    return lastDot < 0 ? className : className.substring(0, lastDot) + ".*";
+  }
+}

@@ -1,0 +1,38 @@
+package io.tiercache.serialization;
+
+/**
+ * Turns keys and values into bytes for the tiers that keep data off the heap, and back. Implementations are
+ * thread-safe and must be deterministic for keys: equal keys give equal bytes, because disk tiers look keys
+ * up by their bytes.
+ *
+ * <p>Deserialization is where untrusted bytes meet class loading, so an implementation must only
+ * instantiate classes that the configuration registers or allowlists; anything else is refused with an
+ * {@link UnsafeClassException} naming the class.
+ */
+public interface Serializer {
+
+  /**
+   * Returns the id stored in every record this serializer writes, so that a store written by one serializer
+   * is never read by another. Ids 0 to 15 are reserved for tiercache's own serializers.
+   */
+  byte id();
+
+  /** Returns the serializer's name, as configuration refers to it. */
+  String name();
+
+  /**
+   * Serializes an object.
+   *
+   * @throws UnsafeClassException if the object's class (or a class in its graph) is not allowed
+   * @throws SerializationException if the object cannot be serialized
+   */
+  byte[] serialize(Object object);
+
+  /**
+   * Deserializes bytes written by {@link #serialize}.
+   *
+   * @throws UnsafeClassException if the bytes name a class that is neither registered nor allowlisted
+   * @throws SerializationException if the bytes are not a valid serialization
+   */
+  Object deserialize(byte[] bytes, int offset, int length);
+}

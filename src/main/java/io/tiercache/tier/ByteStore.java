@@ -1,0 +1,40 @@
+package io.tiercache.tier;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a byte-oriented engine (MapDB, RocksDB) provides to {@link SerializedTier}: a map from key bytes to
+ * record bytes. Single-key reads and writes must be atomic; the tier adds per-key locking on top.
+ */
+public interface ByteStore extends AutoCloseable {
+
+  /** Returns the record stored under {@code key}, or null. */
+  byte[] get(byte[] key);
+
+  /** Returns the records of {@code keys}, in the same order, null where absent; one batch where possible. */
+  List<byte[]> getAll(List<byte[]> keys);
+
+  /** Stores a record, durably as the engine's configuration says. */
+  void put(byte[] key, byte[] record);
+
+  /** Deletes a record; absent keys are ignored. */
+  void delete(byte[] key);
+
+  /**
+   * Iterates the mappings, weakly consistent. {@code startHint} suggests where to begin (an engine with ordered
+   * keys seeks there and wraps around); engines without order ignore it.
+   */
+  Iterator<Map.Entry<byte[], byte[]>> iterator(byte[] startHint);
+
+  /** Deletes every record. */
+  void clear();
+
+  /** Returns the engine object, for unwrapping. */
+  Object engine();
+
+  /** Releases the store; calling it twice is harmless. */
+  @Override
+  void close();
+}

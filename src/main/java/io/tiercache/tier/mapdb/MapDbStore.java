@@ -1,0 +1,87 @@
+package io.tiercache.tier.mapdb;
+
+import io.tiercache.tier.ByteStore;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.mapdb.DB;
+import org.mapdb.HTreeMap;
+
+/**
+ * A MapDB hash map of key bytes to record bytes as a {@link ByteStore}. With transactions on, each write is
+ * committed (write-ahead log, forced to disk) before it returns; without, writes reach the memory-mapped file
+ * and become durable when the store is closed.
+ */
+final class MapDbStore implements ByteStore {
+
+  private final DB db;
+  private final HTreeMap<byte[], byte[]> map;
+  private final boolean commitEachWrite;
+  private volatile boolean closed;
+
+  MapDbStore(DB db, HTreeMap<byte[], byte[]> map, boolean commitEachWrite) {
+    this.db = db;
+    this.map = map;
+    this.commitEachWrite = commitEachWrite;
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    return map.get(key);
+  }
+
+  @Override
+  public List<byte[]> getAll(List<byte[]> keys) {
+    List<byte[]> records = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      records.add(map.get(key));
+    }
+    return records;
+  }
+
+  @Override
+  public void put(byte[] key, byte[] record) {
+    map.put(key, record);
+    if (commitEachWrite) {
+      db.commit();
+    }
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    map.remove(key);
+    if (commitEachWrite) {
+      db.commit();
+    }
+  }
+
+  @Override
+  public Iterator<Map.Entry<byte[], byte[]>> iterator(byte[] startHint) {
+    return map.entrySet().iterator();
+  }
+
+  @Override
+  public void clear() {
+    map.clear();
+    if (commitEachWrite) {
+      db.commit();
+    }
+  }
+
+  @Override
+  public Object engine() {
+    return map;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      if (commitEachWrite) {
+        db.commit();
+      }
+      db.close();
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.tiercache.tier.mapdb;
+
+import io.tiercache.serialization.Serializer;
+import io.tiercache.tier.Capacity;
+import io.tiercache.tier.SerializedTier;
+import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierListener;
+import io.tiercache.tier.TierUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.mapdb.DB;
+import org.mapdb.DBException;
+import org.mapdb.DBMaker;
+import org.mapdb.HTreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens MapDB tiers: a hash map in a memory-mapped file (one file per cache), or in direct memory off the
+ * Java heap. Eviction when over capacity is described in {@link SerializedTier}.
+ *
+ * <p>Crash safety: with {@code transactions} on, every write is committed through MapDB's write-ahead log
+ * and a crash loses nothing acknowledged. Without (the default, several times faster), the file is only
+ * consistent after a clean close; a file left by a crash is moved aside with a warning naming it, and the
+ * tier starts empty rather than serve damaged data.
+ */
+public final class MapDbTiers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MapDbTiers.class);
+
+  private MapDbTiers() { }
+
+  /**
+   * Opens a file-backed tier.
+   *
+   * @param file the store file
+   * @param transactions commit each write through a write-ahead log
+   * @param clear true for a transient cache: start empty
+   * @throws TierUnavailableException if the file's directory cannot be used
+   */
+  public static <K> Tier<K> openFile(Path file, boolean transactions, boolean clear, Serializer serializer,
+      Capacity capacity, Clock clock, TierListener<? super K> listener) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    } catch (IOException | RuntimeException e) {
+      throw new TierUnavailableException("Cannot create the MapDB directory for " + file + ": " + e, e);
+    }
+    DB db;
+    try {
+      db = makeFileDb(file, transactions);
+    } catch (DBException.DataCorruption | DBException.WrongFormat e) {
+      Path aside = file.resolveSibling(file.getFileName() + ".unclean-" + System.currentTimeMillis());
+      LOG.warn("MapDB store {} was not closed cleanly (the process crashed or was killed) and cannot be trusted:"
+          + " moved it to {} and starting this tier empty. Enable mapdb.transactions for crash safety.",
+          file, aside);
+      moveAside(file, aside);
+      db = makeFileDb(file, transactions);
+    } catch (DBException.FileLocked e) {
+      throw new TierUnavailableException("MapDB store " + file + " is locked by another process", e);
+    } catch (RuntimeException e) {
+      throw new TierUnavailableException("Cannot open the MapDB store " + file + ": " + e, e);
+    }
+    return tier(db, transactions, clear, serializer, capacity, clock, listener);
+  }
+
+  /** Opens a tier in direct (off-heap) memory; it lives as long as the cache. */
+  public static <K> Tier<K> openDirectMemory(Serializer serializer, Capacity capacity, Clock clock,
+      TierListener<? super K> listener) {
+    DB db = DBMaker.memoryDirectDB().make();
+    return tier(db, false, false, serializer, capacity, clock, listener);
+  }
+
+  private static DB makeFileDb(Path file, boolean transactions) {
+    DBMaker.Maker maker = DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().fileMmapPreclearDisable()
+        .cleanerHackEnable();
+    if (transactions) {
+      maker = maker.transactionEnable();
+    }
+    return maker.make();
+  }
+
+  private static void moveAside(Path file, Path aside) {
+    try {
+      Files.move(file, aside);
+      for (String suffix : new String[] {".wal.0", ".wal.1"}) {
+        Path wal = file.resolveSibling(file.getFileName() + suffix);
+        if (Files.exists(wal)) {
+          Files.move(wal, aside.resolveSibling(aside.getFileName() + suffix));
+        }
+      }
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot move the damaged MapDB store " + file + " aside: " + e, e);
+    }
+  }
+
+  private static <K> Tier<K> tier(DB db, boolean transactions, boolean clear, Serializer serializer,
+      Capacity capacity, Clock clock, TierListener<? super K> listener) {
+    HTreeMap<byte[], byte[]> map = db.hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
+        org.mapdb.Serializer.BYTE_ARRAY).counterEnable().createOrOpen();
+    MapDbStore store = new MapDbStore(db, map, transactions);
+    if (clear) {
+      store.clear();
+    } else {
+      SerializedTier.countExisting(store, capacity);
+    }
+    return new SerializedTier<>("mapdb", store, serializer, capacity, clock, listener);
+  }
+}

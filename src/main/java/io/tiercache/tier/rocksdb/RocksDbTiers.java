@@ -1,0 +1,56 @@
+package io.tiercache.tier.rocksdb;
+
+import io.tiercache.serialization.Serializer;
+import io.tiercache.tier.Capacity;
+import io.tiercache.tier.SerializedTier;
+import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierListener;
+import io.tiercache.tier.TierUnavailableException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Opens RocksDB tiers: an LSM store on disk, one column family per cache in a database shared by the caches of
+ * one directory. Eviction when over capacity is described in {@link SerializedTier}.
+ */
+public final class RocksDbTiers {
+
+  private RocksDbTiers() { }
+
+  /**
+   * Opens the tier of one cache.
+   *
+   * @param directory the database directory
+   * @param cacheName the cache, which names the column family
+   * @param sync true to make each write wait for the write-ahead log to reach the disk (survives power loss);
+   *     false keeps it in the OS cache (survives a process crash)
+   * @param clear true for a transient cache: start empty
+   * @throws TierUnavailableException if the native library or the directory is unusable
+   */
+  public static <K> Tier<K> open(Path directory, String cacheName, boolean sync, boolean clear,
+      Serializer serializer, Capacity capacity, Clock clock, TierListener<? super K> listener) {
+    RocksDbEnvironment environment = RocksDbEnvironment.acquire(directory, sync);
+    RocksDbStore store;
+    try {
+      store = new RocksDbStore(environment, cacheName);
+    } catch (RuntimeException e) {
+      environment.release();
+      throw e;
+    }
+    if (clear) {
+      store.clear();
+    } else {
+      SerializedTier.countExisting(store, capacity);
+    }
+    return new SerializedTier<>("rocksdb", store, serializer, capacity, clock, listener);
+  }
+
+  /**
+   * Checks that RocksDB's native library loads here.
+   *
+   * @throws TierUnavailableException if it does not
+   */
+  public static void checkAvailable() {
+    RocksDbEnvironment.loadLibrary();
+  }
+}

@@ -1,0 +1,22 @@
+package io.tiercache.tier.mapdb;
+
+import io.tiercache.serialization.ClassAllowlist;
+import io.tiercache.serialization.ClassRegistry;
+import io.tiercache.serialization.KryoSerializer;
+import io.tiercache.testing.FakeClock;
+import io.tiercache.tier.Capacity;
+import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierContractTest;
+import io.tiercache.tier.TierListener;
+import java.util.List;
+
+/** The off-heap (direct memory) MapDB tier against the shared contract. */
+class MapDbDirectMemoryTierContractTest extends TierContractTest {
+
+  @Override
+  protected Tier<String> createTier(TierListener<String> listener) {
+    KryoSerializer serializer = new KryoSerializer(ClassRegistry.inMemory(), ClassAllowlist.of(List.of()),
+        () -> getClass().getClassLoader(), "test store");
+    return MapDbTiers.openDirectMemory(serializer, Capacity.unbounded(), new FakeClock(), listener);
+  }
+}

@@ -1,0 +1,28 @@
+package io.tiercache.tier.mapdb;
+
+import io.tiercache.serialization.ClassAllowlist;
+import io.tiercache.serialization.ClassRegistry;
+import io.tiercache.serialization.KryoSerializer;
+import io.tiercache.testing.FakeClock;
+import io.tiercache.tier.Capacity;
+import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierContractTest;
+import io.tiercache.tier.TierListener;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The memory-mapped MapDB file tier against the shared contract. */
+class MapDbFileTierContractTest extends TierContractTest {
+
+  @TempDir
+  Path directory;
+
+  @Override
+  protected Tier<String> createTier(TierListener<String> listener) {
+    KryoSerializer serializer = new KryoSerializer(ClassRegistry.inMemory(), ClassAllowlist.of(List.of()),
+        () -> getClass().getClassLoader(), "test store");
+    return MapDbTiers.openFile(directory.resolve("cache.db"), false, false, serializer, Capacity.unbounded(),
+        new FakeClock(), listener);
+  }
+}
