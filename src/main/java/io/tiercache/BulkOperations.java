@@ -82,6 +82,7 @@ final class BulkOperations<K, V> {
     K storedKey = context.copyIn(key);
     V stored = context.copyIn(value);
     context.tier.compute(storedKey, (k, current) -> {
+      context.tier.checkStorable(k, stored);
       if (isLive(current, now)) {
         return replaceExisting ? Mutations.update(context, k, current, stored, now) : current;
       }
@@ -96,6 +97,10 @@ final class BulkOperations<K, V> {
     long start = context.statistics.startTime();
     long now = context.expiry.now();
     RuntimeException failure = null;
+    for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+      // refuse a value no tier can store before the writer hears of any of them
+      context.tier.checkStorable(entry.getKey(), entry.getValue());
+    }
     Collection<? extends K> toStore = entries.keySet();
     if (context.writer != null) {
       List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(entries.size());

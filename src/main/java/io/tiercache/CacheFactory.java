@@ -1,5 +1,6 @@
 package io.tiercache;
 
+import io.tiercache.configuration.CacheSettings;
 import io.tiercache.configuration.EntryWeigher;
 import io.tiercache.configuration.TierCacheConfiguration;
 import io.tiercache.copy.Copier;
@@ -13,8 +14,9 @@ import io.tiercache.tier.RemovalCause;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.heap.HeapBound;
-import io.tiercache.tier.heap.HeapTier;
 import java.lang.ref.WeakReference;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
@@ -62,8 +64,26 @@ final class CacheFactory {
         events.reclaimed(key, CacheContext.valueOf(envelope));
       }
     };
-    Tier<K> tier = HeapTier.create(heapBound(configuration), configuration.getClock(), !expiry.isEternal(),
-        tierListener);
+    CacheSettings settings = manager.configurationSource().settingsFor(name, programmaticSettings(configuration));
+    if (!configuration.isHeapBoundSet()) {
+      // the cache's configuration reports the bound it really has, wherever it came from
+      if (settings.heapMaximumSize() < 0) {
+        configuration.setHeapUnbounded();
+      } else {
+        configuration.setHeapMaximumSize(settings.heapMaximumSize());
+      }
+    }
+    TierAssembly.Inputs<K> inputs = new TierAssembly.Inputs<>();
+    inputs.cacheName = name;
+    inputs.settings = settings;
+    inputs.strategy = configuration.getStrategy();
+    inputs.heapBound = heapBound(configuration);
+    inputs.storeByValue = configuration.isStoreByValue();
+    inputs.clock = configuration.getClock();
+    inputs.listener = tierListener;
+    inputs.directory = manager::storeDirectory;
+    inputs.classLoader = classLoader::get;
+    Tier<K> tier = TierAssembly.build(inputs);
 
     LoaderAdapter<K, V> loader = null;
     Factory<CacheLoader<K, V>> loaderFactory = configuration.getCacheLoaderFactory();
@@ -82,6 +102,15 @@ final class CacheFactory {
         loader, writer, configuration.isReadThrough(), executor, configuration.getKeyType(),
         configuration.getValueType());
     return new TierCache<>(manager, configuration, context, onClose);
+  }
+
+  /** The tier settings a configuration makes itself, which win over the file's. */
+  private static Map<String, Object> programmaticSettings(TierCacheConfiguration<?, ?> configuration) {
+    Map<String, Object> settings = new LinkedHashMap<>(configuration.getTierSettings());
+    if (configuration.isHeapBoundSet() && configuration.getHeapMaximumWeight() < 0) {
+      settings.put("heap.maximum-size", configuration.getHeapMaximumSize());
+    }
+    return settings;
   }
 
   private static ExpiryPolicy createExpiryPolicy(CompleteConfiguration<?, ?> configuration) {

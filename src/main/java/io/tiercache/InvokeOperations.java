@@ -78,19 +78,26 @@ final class InvokeOperations<K, V> {
         return current;
       case READ:
         return Mutations.access(context, current, now);
-      case LOADED:
-        return Mutations.create(context, key, context.copyIn(entry.currentValue()), now);
+      case LOADED: {
+        V stored = context.copyIn(entry.currentValue());
+        context.tier.checkStorable(key, stored);
+        return Mutations.create(context, key, stored, now);
+      }
       case CREATED: {
         V value = entry.currentValue();
         context.checkValueType(value);
+        V stored = context.copyIn(value);
+        context.tier.checkStorable(key, stored);
         context.write(key, value);
-        return Mutations.create(context, key, context.copyIn(value), now);
+        return Mutations.create(context, key, stored, now);
       }
       case UPDATED: {
         V value = entry.currentValue();
         context.checkValueType(value);
+        V stored = context.copyIn(value);
+        context.tier.checkStorable(key, stored);
         context.write(key, value);
-        return Mutations.update(context, key, current, context.copyIn(value), now);
+        return Mutations.update(context, key, current, stored, now);
       }
       case REMOVED:
         context.delete(key);

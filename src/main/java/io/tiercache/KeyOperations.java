@@ -59,6 +59,7 @@ final class KeyOperations<K, V> {
       }
       context.checkValueType(loaded);
       V stored = context.copyIn(loaded);
+      context.tier.checkStorable(k, stored);
       result[0] = loaded;
       return Mutations.create(context, k, stored, now);
     });
@@ -77,6 +78,7 @@ final class KeyOperations<K, V> {
     K storedKey = context.copyIn(key);
     V stored = context.copyIn(value);
     Envelope after = context.tier.compute(storedKey, (k, current) -> {
+      context.tier.checkStorable(k, stored);
       context.write(key, value);
       if (isLive(current, now)) {
         return Mutations.update(context, k, current, stored, now);
@@ -100,6 +102,7 @@ final class KeyOperations<K, V> {
     V stored = context.copyIn(value);
     Envelope[] previous = new Envelope[1];
     context.tier.compute(storedKey, (k, current) -> {
+      context.tier.checkStorable(k, stored);
       context.write(key, value);
       if (isLive(current, now)) {
         previous[0] = current;
@@ -130,6 +133,7 @@ final class KeyOperations<K, V> {
       if (current != null) {
         context.expiredInCompute(k, current);
       }
+      context.tier.checkStorable(k, stored);
       context.write(key, value);
       added[0] = true;
       return Mutations.create(context, k, stored, now);
@@ -239,6 +243,7 @@ final class KeyOperations<K, V> {
         outcome[0] = 1;
         return Mutations.access(context, current, now);
       }
+      context.tier.checkStorable(k, stored);
       context.write(key, value);
       outcome[0] = 2;
       return Mutations.update(context, k, current, stored, now);
@@ -268,6 +273,7 @@ final class KeyOperations<K, V> {
         }
         return null;
       }
+      context.tier.checkStorable(k, stored);
       context.write(key, value);
       replaced[0] = true;
       return Mutations.update(context, k, current, stored, now);
@@ -295,6 +301,7 @@ final class KeyOperations<K, V> {
         }
         return null;
       }
+      context.tier.checkStorable(k, stored);
       context.write(key, value);
       previous[0] = current;
       return Mutations.update(context, k, current, stored, now);

@@ -1,8 +1,12 @@
 package io.tiercache;
 
 import io.tiercache.configuration.TierCacheConfiguration;
+import io.tiercache.configuration.ConfigurationSource;
+import io.tiercache.persistence.StoreDirectory;
 import java.lang.ref.WeakReference;
 import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -26,12 +30,17 @@ public final class TierCacheManager implements CacheManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(TierCacheManager.class);
 
+  /** A cache manager property naming the directory of its disk tiers. */
+  public static final String DIRECTORY_PROPERTY = "tiercache.directory";
+
   private final CachingProvider provider;
   private final URI uri;
   private final WeakReference<ClassLoader> classLoader;
   private final Properties properties;
   private final Runnable onClose;
   private final ConcurrentMap<String, TierCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private final ConfigurationSource configuration;
+  private StoreDirectory storeDirectory; // opened on the first cache that keeps data on disk
   private volatile boolean closed;
 
   /**
@@ -49,6 +58,27 @@ public final class TierCacheManager implements CacheManager {
       this.properties.putAll(properties);
     }
     this.onClose = onClose;
+    this.configuration = ConfigurationSource.load(uri, classLoader, System.getenv());
+  }
+
+  /** Returns the configuration this manager's caches are built from. */
+  ConfigurationSource configurationSource() {
+    return configuration;
+  }
+
+  /**
+   * Returns the locked directory of this manager's disk tiers, opening it on first use. The property
+   * {@value #DIRECTORY_PROPERTY} given to {@code getCacheManager} wins over the configuration file.
+   */
+  synchronized StoreDirectory storeDirectory() {
+    requireOpen();
+    if (storeDirectory == null) {
+      String property = properties.getProperty(DIRECTORY_PROPERTY);
+      Path directory = property != null ? Paths.get(property) : configuration.directory(uri);
+      storeDirectory = StoreDirectory.open(directory);
+      LOG.info("Cache manager {} keeps its disk tiers in {}", uri, storeDirectory.root());
+    }
+    return storeDirectory;
   }
 
   @Override
@@ -120,7 +150,17 @@ public final class TierCacheManager implements CacheManager {
   public <K, V> Cache<K, V> getCache(String cacheName) {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
-    return (Cache<K, V>) caches.get(cacheName);
+    TierCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null && configuration.declaredCaches().contains(cacheName)) {
+      // caches the configuration file names are created on first use, like Caffeine's adapter does
+      try {
+        createCache(cacheName, new javax.cache.configuration.MutableConfiguration<>());
+      } catch (CacheException raced) {
+        // another thread created it first
+      }
+      cache = caches.get(cacheName);
+    }
+    return (Cache<K, V>) cache;
   }
 
   @Override
@@ -177,6 +217,12 @@ public final class TierCacheManager implements CacheManager {
       }
     }
     caches.clear();
+    synchronized (this) {
+      if (storeDirectory != null) {
+        storeDirectory.close();
+        storeDirectory = null;
+      }
+    }
   }
 
   @Override

@@ -1,6 +1,11 @@
 package io.tiercache.configuration;
 
+import io.tiercache.routing.TypeStrategy;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
@@ -32,7 +37,10 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   public static final long DEFAULT_HEAP_MAXIMUM_SIZE = 100_000L;
 
   private long heapMaximumSize = DEFAULT_HEAP_MAXIMUM_SIZE;
+  private boolean heapMaximumSizeSet;
   private long heapMaximumWeight = -1;
+  private final Map<String, Object> tierSettings = new LinkedHashMap<>();
+  private transient TypeStrategy strategy;
   private transient EntryWeigher<? super K, ? super V> weigher;
   private transient Clock clock = Clock.systemUTC();
   private transient Executor executor;
@@ -53,7 +61,10 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     if (configuration instanceof TierCacheConfiguration) {
       TierCacheConfiguration<K, V> other = (TierCacheConfiguration<K, V>) configuration;
       this.heapMaximumSize = other.heapMaximumSize;
+      this.heapMaximumSizeSet = other.heapMaximumSizeSet;
       this.heapMaximumWeight = other.heapMaximumWeight;
+      this.tierSettings.putAll(other.tierSettings);
+      this.strategy = other.strategy;
       this.weigher = other.weigher;
       this.clock = other.clock;
       this.executor = other.executor;
@@ -100,6 +111,7 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       throw new IllegalArgumentException("heap maximum size must be >= 0, was " + maximumSize);
     }
     this.heapMaximumSize = maximumSize;
+    this.heapMaximumSizeSet = true;
     this.heapMaximumWeight = -1;
     this.weigher = null;
     return this;
@@ -119,15 +131,48 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     this.weigher = Objects.requireNonNull(weigher, "a weight bound needs a weigher");
     this.heapMaximumWeight = maximumWeight;
     this.heapMaximumSize = -1;
+    this.heapMaximumSizeSet = true;
     return this;
   }
 
   /** Removes the heap tier's bound: it holds whatever it is given. */
   public TierCacheConfiguration<K, V> setHeapUnbounded() {
     this.heapMaximumSize = -1;
+    this.heapMaximumSizeSet = true;
     this.heapMaximumWeight = -1;
     this.weigher = null;
     return this;
+  }
+
+  /** Returns true when the heap bound was set here, so it overrides the configuration file's. */
+  public boolean isHeapBoundSet() {
+    return heapMaximumSizeSet;
+  }
+
+  /**
+   * Sets a tier setting by its configuration-file key below a cache section, such as {@code tiers},
+   * {@code rocksdb.sync} or {@code strategy.heap-max-bytes}. Values set here override the file's. Validated
+   * when the cache is created, with errors naming the key.
+   */
+  public TierCacheConfiguration<K, V> setTierSetting(String key, Object value) {
+    tierSettings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    return this;
+  }
+
+  /** Returns the tier settings made here, by configuration key. */
+  public Map<String, Object> getTierSettings() {
+    return Collections.unmodifiableMap(tierSettings);
+  }
+
+  /** Sets a routing strategy instance, which takes precedence over {@code strategy.name}. */
+  public TierCacheConfiguration<K, V> setStrategy(TypeStrategy strategy) {
+    this.strategy = strategy;
+    return this;
+  }
+
+  /** Returns the routing strategy instance set here, or null. */
+  public TypeStrategy getStrategy() {
+    return strategy;
   }
 
   /** Sets the clock expiry is measured on; tests pass a controllable one. */
@@ -149,6 +194,8 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     }
     TierCacheConfiguration<?, ?> other = (TierCacheConfiguration<?, ?>) o;
     return heapMaximumSize == other.heapMaximumSize && heapMaximumWeight == other.heapMaximumWeight
+        && heapMaximumSizeSet == other.heapMaximumSizeSet && tierSettings.equals(other.tierSettings)
+        && Objects.equals(strategy, other.strategy)
         && Objects.equals(weigher, other.weigher) && Objects.equals(clock, other.clock)
         && Objects.equals(executor, other.executor);
   }
@@ -186,6 +233,54 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     /** Leaves the heap tier unbounded. */
     public Builder<K, V> heapUnbounded() {
       configuration.setHeapUnbounded();
+      return this;
+    }
+
+    /** Sets the tiers, fastest first ({@link io.tiercache.routing.TierNames}). */
+    public Builder<K, V> tiers(String... tiers) {
+      configuration.setTierSetting("tiers", List.of(tiers));
+      return this;
+    }
+
+    /** Chooses a routing strategy by name ({@code size}, {@code class}, {@code annotation}, {@code single}). */
+    public Builder<K, V> strategy(String name) {
+      configuration.setTierSetting("strategy.name", name);
+      return this;
+    }
+
+    /** Sets an option of the routing strategy, such as {@code heap-max-bytes}. */
+    public Builder<K, V> strategyOption(String option, String value) {
+      configuration.setTierSetting("strategy." + option, value);
+      return this;
+    }
+
+    /** Uses this routing strategy instance. */
+    public Builder<K, V> strategy(TypeStrategy strategy) {
+      configuration.setStrategy(strategy);
+      return this;
+    }
+
+    /** Allows these classes, packages ({@code com.example.*}) or trees ({@code com.example.**}) on disk. */
+    public Builder<K, V> allowlist(String... patterns) {
+      configuration.setTierSetting("serializer.allowlist", List.of(patterns));
+      return this;
+    }
+
+    /** Makes disk tiers start empty on every open. */
+    public Builder<K, V> transientStore(boolean transientStore) {
+      configuration.setTierSetting("transient", transientStore);
+      return this;
+    }
+
+    /** Fails cache creation when a tier cannot start, instead of falling back. */
+    public Builder<K, V> strict(boolean strict) {
+      configuration.setTierSetting("strict", strict);
+      return this;
+    }
+
+    /** Sets any tier setting by its configuration-file key, e.g. {@code rocksdb.sync}. */
+    public Builder<K, V> tierSetting(String key, Object value) {
+      configuration.setTierSetting(key, value);
       return this;
     }
 

@@ -29,7 +29,11 @@ public final class RecordFormat {
 
   /** Encodes an envelope as a record. */
   public static byte[] encode(Envelope envelope, Serializer serializer) {
-    byte[] value = serializer.serialize(envelope.value());
+    return encode(envelope, serializer, serializer.serialize(envelope.value()));
+  }
+
+  /** Encodes an envelope whose value {@code serializer} has already serialized to {@code value}. */
+  public static byte[] encode(Envelope envelope, Serializer serializer, byte[] value) {
     byte[] record = new byte[HEADER_BYTES + value.length];
     record[0] = VERSION;
     record[1] = serializer.id();

@@ -34,6 +34,8 @@ public final class SerializedTier<K> implements Tier<K> {
   private final KeyLocks locks = new KeyLocks(256);
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final java.time.Clock clock;
+  /** The last value this thread checked and its bytes, so the write that follows a check reuses them. */
+  private final ThreadLocal<Object[]> checked = ThreadLocal.withInitial(() -> new Object[2]);
 
   /**
    * @param name the tier's name in logs and errors, such as {@code rocksdb}
@@ -73,6 +75,24 @@ public final class SerializedTier<K> implements Tier<K> {
   }
 
   @Override
+  public void checkStorable(K key, Object value) {
+    Object[] memo = checked.get();
+    memo[1] = serializer.serialize(value);
+    memo[0] = value;
+  }
+
+  private byte[] encode(Envelope envelope) {
+    Object[] memo = checked.get();
+    if (memo[0] == envelope.value()) {
+      byte[] value = (byte[]) memo[1];
+      memo[0] = null;
+      memo[1] = null;
+      return RecordFormat.encode(envelope, serializer, value);
+    }
+    return RecordFormat.encode(envelope, serializer);
+  }
+
+  @Override
   public Envelope get(K key) {
     byte[] record = store.get(serializer.serialize(key));
     return record == null ? null : decode(record);
@@ -96,7 +116,7 @@ public final class SerializedTier<K> implements Tier<K> {
         capacity.removed(keyBytes.length + oldRecord.length);
         return null;
       }
-      byte[] newRecord = RecordFormat.encode(replacement, serializer);
+      byte[] newRecord = encode(replacement);
       store.put(keyBytes, newRecord);
       if (oldRecord == null) {
         capacity.added(keyBytes.length + newRecord.length);

@@ -37,6 +37,17 @@ public interface Tier<K> extends AutoCloseable {
   Envelope compute(K key, EnvelopeRemapper<K> remapper);
 
   /**
+   * Checks, before anything changes, that this tier could store {@code value} under {@code key}: for a tier
+   * that serializes, that the value's classes are allowed and serializable. The cache calls it before it
+   * tells a writer or a listener about a write, so a value the tier must refuse is refused before any side
+   * effect. The default accepts everything.
+   *
+   * @throws RuntimeException naming the problem, when the value cannot be stored
+   */
+  default void checkStorable(K key, Object value) {
+  }
+
+  /**
    * Moves the expiry instant of the record of {@code key} if it is still {@code envelope}; a no-op when the
    * mapping has changed since. Used when an access extends or shortens an entry's lifetime.
    */

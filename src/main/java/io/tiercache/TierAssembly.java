@@ -1,0 +1,145 @@
+package io.tiercache;
+
+import io.tiercache.configuration.CacheSettings;
+import io.tiercache.persistence.StoreDirectory;
+import io.tiercache.routing.CompositeTier;
+import io.tiercache.routing.TierNames;
+import io.tiercache.routing.TypeStrategies;
+import io.tiercache.routing.TypeStrategy;
+import io.tiercache.serialization.ClassAllowlist;
+import io.tiercache.serialization.ClassRegistry;
+import io.tiercache.serialization.KryoSerializer;
+import io.tiercache.serialization.Serializer;
+import io.tiercache.tier.Capacity;
+import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierListener;
+import io.tiercache.tier.TierUnavailableException;
+import io.tiercache.tier.heap.HeapBound;
+import io.tiercache.tier.heap.HeapTier;
+import io.tiercache.tier.mapdb.MapDbTiers;
+import io.tiercache.tier.rocksdb.RocksDbTiers;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.cache.CacheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the tier of one cache from its resolved settings: the heap tier alone when that is all it needs,
+ * one disk tier alone, or a {@link CompositeTier} over several. Engines that cannot start are skipped with a
+ * single warning naming the cause (the next configured tier, or the heap, takes their entries), unless the
+ * cache is strict.
+ */
+final class TierAssembly {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TierAssembly.class);
+
+  /** Checks that RocksDB can start here; replaced by tests to simulate a machine without its library. */
+  static volatile Runnable rocksDbAvailability = RocksDbTiers::checkAvailable;
+
+  private TierAssembly() { }
+
+  /** What the assembly needs from the cache and its manager. */
+  static final class Inputs<K> {
+    String cacheName;
+    CacheSettings settings;
+    TypeStrategy strategy;        // a programmatic instance, or null to create one by name
+    HeapBound heapBound;
+    boolean storeByValue;
+    Clock clock;
+    TierListener<K> listener;
+    Supplier<StoreDirectory> directory;
+    Supplier<ClassLoader> classLoader;
+  }
+
+  static <K> Tier<K> build(Inputs<K> in) {
+    CacheSettings settings = in.settings;
+    if (!settings.usesDiskOrOffHeap()) {
+      return heap(in);
+    }
+    if (!in.storeByValue) {
+      LOG.warn("Cache '{}' stores by reference, so all its entries stay on the heap; its tiers {} apply only to"
+          + " store-by-value caches", in.cacheName, settings.tiers());
+      return heap(in);
+    }
+    Map<String, Tier<K>> tiers = new LinkedHashMap<>();
+    List<String> unavailable = new ArrayList<>();
+    TierUnavailableException firstFailure = null;
+    Serializer serializer = null;
+    try {
+      for (String name : settings.tiers()) {
+        try {
+          if (!name.equals(TierNames.HEAP) && serializer == null) {
+            serializer = serializer(in);
+          }
+          tiers.put(name, open(name, in, serializer));
+        } catch (TierUnavailableException e) {
+          if (settings.strict()) {
+            throw new CacheException("Cache '" + in.cacheName + "' is strict and its " + name
+                + " tier cannot start: " + e.getMessage(), e);
+          }
+          unavailable.add(name);
+          if (firstFailure == null) {
+            firstFailure = e;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      tiers.values().forEach(Tier::close);
+      throw e;
+    }
+    if (tiers.isEmpty()) {
+      tiers.put(TierNames.HEAP, heap(in));
+    }
+    if (!unavailable.isEmpty()) {
+      LOG.warn("Cache '{}': tier(s) {} cannot start ({}); their entries go to {} instead. Set strict = true to"
+          + " fail instead.", in.cacheName, unavailable, firstFailure.getMessage(), tiers.keySet(), firstFailure);
+    }
+    if (tiers.size() == 1) {
+      return tiers.values().iterator().next();
+    }
+    TypeStrategy strategy = in.strategy != null ? in.strategy
+        : TypeStrategies.create(settings.strategyName(), settings.strategyOptions(), in.classLoader.get());
+    return new CompositeTier<>(tiers, strategy, serializer);
+  }
+
+  private static <K> Tier<K> heap(Inputs<K> in) {
+    return HeapTier.create(in.heapBound, in.clock, true, in.listener);
+  }
+
+  private static <K> Serializer serializer(Inputs<K> in) {
+    boolean memoryOnly = !in.settings.tiers().contains(TierNames.ROCKSDB)
+        && in.settings.mapdbMode() == CacheSettings.MapDbMode.DIRECT;
+    ClassRegistry registry = memoryOnly ? ClassRegistry.inMemory() : in.directory.get().registry();
+    return new KryoSerializer(registry, ClassAllowlist.of(in.settings.allowlist()), in.classLoader,
+        "cache '" + in.cacheName + "'");
+  }
+
+  private static <K> Tier<K> open(String name, Inputs<K> in, Serializer serializer) {
+    CacheSettings settings = in.settings;
+    switch (name) {
+      case TierNames.HEAP:
+        return heap(in);
+      case TierNames.MAPDB: {
+        Capacity capacity = new Capacity(settings.mapdbMaximumEntries(), settings.mapdbMaximumBytes());
+        if (settings.mapdbMode() == CacheSettings.MapDbMode.DIRECT) {
+          return MapDbTiers.openDirectMemory(serializer, capacity, in.clock, in.listener);
+        }
+        return MapDbTiers.openFile(in.directory.get().mapDbFile(in.cacheName), settings.mapdbTransactions(),
+            settings.transientStore(), serializer, capacity, in.clock, in.listener);
+      }
+      case TierNames.ROCKSDB: {
+        rocksDbAvailability.run();
+        Capacity capacity = new Capacity(settings.rocksdbMaximumEntries(), settings.rocksdbMaximumBytes());
+        return RocksDbTiers.open(in.directory.get().rocksDb(), in.cacheName, settings.rocksdbSync(),
+            settings.transientStore(), serializer, capacity, in.clock, in.listener);
+      }
+      default:
+        throw new IllegalArgumentException("unknown tier '" + name + "'; allowed: " + TierNames.ALL);
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package io.tiercache.configuration;
+
+import com.typesafe.config.Config;
+import io.tiercache.persistence.StoreNames;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.CacheException;
+
+/**
+ * tiercache's configuration as one cache manager sees it: the HOCON file its URI names (if any), over the
+ * built-in defaults, under environment overrides. HOCON, through Typesafe Config, because it is the format
+ * of the JVM caching world (Caffeine's JCache adapter and Akka use it), it has includes, substitutions and
+ * comments, it reports the file and line of every value, and the library has no dependencies.
+ *
+ * <p>Which file: a URI with scheme {@code file}, {@code jar}, {@code http(s)} is opened as a URL;
+ * {@code classpath:name} is a resource of the cache manager's class loader; any other URI (such as the
+ * default {@code tiercache:default}) uses the file named by the system property {@value #SYSTEM_PROPERTY},
+ * if set, else the built-in defaults alone.
+ *
+ * <p>Environment overrides: {@code TIERCACHE_<path>=<value>}, where the path is below {@code tiercache},
+ * {@code _} stands for {@code .} and {@code __} for {@code -}; for example
+ * {@code TIERCACHE_default_rocksdb_sync=true} or {@code TIERCACHE_default_heap_maximum__size=5000}. Values
+ * are HOCON, so lists work: {@code TIERCACHE_default_tiers=[heap,rocksdb]}.
+ *
+ * <p>Precedence, highest first: a {@code TierCacheConfiguration}'s own settings, environment overrides, the
+ * file's section for the cache ({@code tiercache.caches."name"}), the file's {@code tiercache.default}, the
+ * built-in defaults.
+ */
+public final class ConfigurationSource {
+
+  /** The system property naming the default configuration file, as a URI. */
+  public static final String SYSTEM_PROPERTY = "tiercache.config";
+
+  private static final String ENV_PREFIX = "TIERCACHE_";
+  private static final Set<String> ROOT_KEYS = Set.of("directory", "default", "caches");
+  private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
+      "", Set.of("tiers", "strict", "transient", "strategy", "serializer", "heap", "mapdb", "rocksdb"),
+      "serializer", Set.of("name", "allowlist"),
+      "heap", Set.of("maximum-size"),
+      "mapdb", Set.of("mode", "maximum-entries", "maximum-bytes", "transactions"),
+      "rocksdb", Set.of("maximum-entries", "maximum-bytes", "sync"));
+
+  private final Config root;
+  private final String description;
+
+  private ConfigurationSource(Config root, String description) {
+    this.root = root;
+    this.description = description;
+  }
+
+  /**
+   * Loads the configuration for a cache manager.
+   *
+   * @param uri the cache manager's URI
+   * @param classLoader the cache manager's class loader, for {@code classpath:} URIs
+   * @param environment the process environment (a parameter so tests can pass their own)
+   * @throws CacheException if the file cannot be read or parsed, naming it
+   * @throws ConfigurationException if a value is invalid, naming file, line, key and allowed values
+   */
+  public static ConfigurationSource load(URI uri, ClassLoader classLoader, Map<String, String> environment) {
+    URI file = configurationFile(uri);
+    Config parsed = ConfigFactory.empty();
+    String description = "built-in defaults";
+    if (file != null) {
+      parsed = parse(file, classLoader);
+      description = file.toString();
+    }
+    Config reference = parse(URI.create("classpath:tiercache-reference.conf"),
+        ConfigurationSource.class.getClassLoader());
+    Config merged = environmentOverrides(environment).withFallback(parsed).withFallback(reference);
+    try {
+      merged = merged.resolve();
+    } catch (ConfigException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+    ConfigurationSource source = new ConfigurationSource(merged, description);
+    source.validate();
+    return source;
+  }
+
+  private static URI configurationFile(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    switch (scheme) {
+      case "file":
+      case "jar":
+      case "http":
+      case "https":
+      case "classpath":
+        return uri;
+      default:
+        String property = System.getProperty(SYSTEM_PROPERTY);
+        return property == null || property.isBlank() ? null : URI.create(property.trim());
+    }
+  }
+
+  private static Config parse(URI uri, ClassLoader classLoader) {
+    URL url;
+    try {
+      if ("classpath".equalsIgnoreCase(uri.getScheme())) {
+        String resource = uri.getSchemeSpecificPart().replaceFirst("^/+", "");
+        ClassLoader loader = classLoader == null ? ConfigurationSource.class.getClassLoader() : classLoader;
+        url = loader.getResource(resource);
+        if (url == null) {
+          throw new CacheException("tiercache configuration " + uri + " not found: no resource '" + resource
+              + "' on the cache manager's class path");
+        }
+      } else {
+        url = uri.toURL();
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CacheException("tiercache configuration " + uri + " is not a readable URL: " + e.getMessage(), e);
+    }
+    ConfigParseOptions options = ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+        .setOriginDescription(uri.toString()).setAllowMissing(false);
+    try (InputStream in = url.openStream(); Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      return ConfigFactory.parseReader(reader, options);
+    } catch (IOException e) {
+      throw new CacheException("Cannot read tiercache configuration " + uri + ": " + e, e);
+    } catch (ConfigException e) {
+      throw new ConfigurationException("tiercache configuration " + uri + " is not valid HOCON: "
+          + e.getMessage(), e);
+    }
+  }
+
+  static Config environmentOverrides(Map<String, String> environment) {
+    Config overrides = ConfigFactory.empty();
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      if (!variable.getKey().startsWith(ENV_PREFIX)) {
+        continue;
+      }
+      String path = "tiercache." + variable.getKey().substring(ENV_PREFIX.length())
+          .replace("__", "\u0000").replace('_', '.').replace('\u0000', '-');
+      String origin = "environment variable " + variable.getKey();
+      Config value;
+      try {
+        value = ConfigFactory.parseString(ConfigUtil.quoteString("v") + " = " + variable.getValue(),
+            ConfigParseOptions.defaults().setOriginDescription(origin));
+      } catch (ConfigException notHocon) {
+        value = ConfigFactory.parseMap(Map.of("v", variable.getValue()), origin);
+      }
+      overrides = overrides.withValue(path, value.getValue("v"));
+    }
+    return overrides;
+  }
+
+  /** Returns where this configuration came from: a URI, or "built-in defaults". */
+  public String description() {
+    return description;
+  }
+
+  /** Returns the directory of the disk tiers of the cache manager with {@code managerUri}. */
+  public Path directory(URI managerUri) {
+    String configured = root.getString("tiercache.directory");
+    if (!configured.isBlank()) {
+      return Paths.get(configured);
+    }
+    return Paths.get(System.getProperty("user.home"), ".tiercache", StoreNames.encode(managerUri.toString()));
+  }
+
+  /** Returns the names of the caches with a section of their own in the file. */
+  public Set<String> declaredCaches() {
+    return new LinkedHashSet<>(root.getObject("tiercache.caches").keySet());
+  }
+
+  /**
+   * Resolves the settings of one cache.
+   *
+   * @param cacheName the cache
+   * @param programmatic settings from a {@link TierCacheConfiguration}, by dotted key; they win over the file
+   * @throws ConfigurationException if a value is invalid
+   */
+  public CacheSettings settingsFor(String cacheName, Map<String, Object> programmatic) {
+    Config section = root.getConfig("tiercache.default");
+    String cachePath = ConfigUtil.joinPath("tiercache", "caches", cacheName);
+    if (root.hasPath(cachePath)) {
+      section = root.getConfig(cachePath).withFallback(section);
+    }
+    if (!programmatic.isEmpty()) {
+      Config own;
+      try {
+        own = ConfigFactory.parseMap(programmatic, "the programmatic configuration of cache '" + cacheName + "'");
+      } catch (ConfigException e) {
+        throw new ConfigurationException("Invalid programmatic configuration of cache '" + cacheName + "': "
+            + e.getMessage(), e);
+      }
+      validateSection(own, "the programmatic configuration of cache '" + cacheName + "'");
+      section = own.withFallback(section);
+    }
+    return read(section, cacheName);
+  }
+
+  private void validate() {
+    ConfigObject tiercache = root.getObject("tiercache");
+    for (String key : tiercache.keySet()) {
+      if (!ROOT_KEYS.contains(key)) {
+        throw invalid(tiercache.get(key).origin(), "tiercache." + key, "is not a tiercache setting; allowed: "
+            + String.join(", ", ROOT_KEYS));
+      }
+    }
+    validateSection(root.getConfig("tiercache.default"), "tiercache.default");
+    read(root.getConfig("tiercache.default"), "(default)");
+    for (String cache : declaredCaches()) {
+      Config section = root.getConfig(ConfigUtil.joinPath("tiercache", "caches", cache));
+      validateSection(section, "tiercache.caches." + ConfigUtil.quoteString(cache));
+      read(section.withFallback(root.getConfig("tiercache.default")), cache);
+    }
+  }
+
+  private static void validateSection(Config section, String where) {
+    for (Map.Entry<String, Set<String>> allowed : SECTION_KEYS.entrySet()) {
+      String subsection = allowed.getKey();
+      if (!subsection.isEmpty() && !section.hasPath(subsection)) {
+        continue;
+      }
+      if (!subsection.isEmpty() && section.getValue(subsection).valueType() != ConfigValueType.OBJECT) {
+        throw invalid(section.getValue(subsection).origin(), where + "." + subsection, "must be an object");
+      }
+      ConfigObject object = subsection.isEmpty() ? section.root() : section.getObject(subsection);
+      for (String key : object.keySet()) {
+        if (!allowed.getValue().contains(key)) {
+          String path = subsection.isEmpty() ? key : subsection + "." + key;
+          throw invalid(object.get(key).origin(), where + "." + path, "is not a setting here; allowed: "
+              + String.join(", ", new java.util.TreeSet<>(allowed.getValue())));
+        }
+      }
+    }
+  }
+
+  private CacheSettings read(Config section, String cacheName) {
+    List<String> tiers = stringList(section, "tiers");
+    if (tiers.isEmpty()) {
+      throw invalid(section.getValue("tiers").origin(), "tiers", "of cache '" + cacheName
+          + "' is empty; list at least one of heap, mapdb, rocksdb");
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (int i = 0; i < tiers.size(); i++) {
+      String tier = tiers.get(i);
+      if (!List.of("heap", "mapdb", "rocksdb").contains(tier)) {
+        throw invalid(section.getValue("tiers").origin(), "tiers[" + i + "]", "of cache '" + cacheName
+            + "' is '" + tier + "'; allowed: heap, mapdb, rocksdb");
+      }
+      if (!seen.add(tier)) {
+        throw invalid(section.getValue("tiers").origin(), "tiers", "of cache '" + cacheName + "' lists '"
+            + tier + "' twice");
+      }
+    }
+    Map<String, String> strategyOptions = new LinkedHashMap<>();
+    Config strategy = section.getConfig("strategy");
+    for (Map.Entry<String, ConfigValue> option : strategy.entrySet()) {
+      if (!option.getKey().equals("name")) {
+        strategyOptions.put(option.getKey(), String.valueOf(option.getValue().unwrapped()));
+      }
+    }
+    List<String> allowlist = stringList(section, "serializer.allowlist");
+    for (String pattern : allowlist) {
+      try {
+        io.tiercache.serialization.ClassAllowlist.validate(pattern);
+      } catch (IllegalArgumentException e) {
+        throw invalid(section.getValue("serializer.allowlist").origin(), "serializer.allowlist",
+            "of cache '" + cacheName + "': " + e.getMessage());
+      }
+    }
+    String serializer = string(section, "serializer.name");
+    if (!serializer.equals("kryo")) {
+      throw invalid(section.getValue("serializer.name").origin(), "serializer.name", "is '" + serializer
+          + "'; allowed: kryo");
+    }
+    String mode = string(section, "mapdb.mode");
+    CacheSettings.MapDbMode mapdbMode;
+    try {
+      mapdbMode = CacheSettings.MapDbMode.valueOf(mode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid(section.getValue("mapdb.mode").origin(), "mapdb.mode", "is '" + mode
+          + "'; allowed: file, direct");
+    }
+    return new CacheSettings(tiers, bool(section, "strict"), bool(section, "transient"),
+        string(section, "strategy.name"), strategyOptions, serializer, allowlist,
+        limit(section, "heap.maximum-size"), mapdbMode, limit(section, "mapdb.maximum-entries"),
+        limit(section, "mapdb.maximum-bytes"), bool(section, "mapdb.transactions"),
+        limit(section, "rocksdb.maximum-entries"), limit(section, "rocksdb.maximum-bytes"),
+        bool(section, "rocksdb.sync"));
+  }
+
+  private static String string(Config section, String path) {
+    try {
+      return section.getString(path);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(section.getValue(path).origin(), path, "must be a string, was "
+          + section.getValue(path).render());
+    }
+  }
+
+  private static boolean bool(Config section, String path) {
+    try {
+      return section.getBoolean(path);
+    } catch (ConfigException.WrongType e) {
+      throw invalid(section.getValue(path).origin(), path, "must be true or false, was "
+          + section.getValue(path).render());
+    }
+  }
+
+  private static long limit(Config section, String path) {
+    long value;
+    try {
+      value = section.getBytes(path);
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      try {
+        value = section.getLong(path);
+      } catch (ConfigException.WrongType again) {
+        throw invalid(section.getValue(path).origin(), path, "must be a number (or a size such as 64MiB)"
+            + " >= -1, was " + section.getValue(path).render());
+      }
+    }
+    if (value < -1) {
+      throw invalid(section.getValue(path).origin(), path, "must be >= -1 (-1: no bound), was " + value);
+    }
+    return value;
+  }
+
+  private static List<String> stringList(Config section, String path) {
+    try {
+      return new ArrayList<>(section.getStringList(path));
+    } catch (ConfigException.WrongType e) {
+      throw invalid(section.getValue(path).origin(), path, "must be a list of strings, was "
+          + section.getValue(path).render());
+    }
+  }
+
+  private static ConfigurationException invalid(ConfigOrigin origin, String key, String problem) {
+    return new ConfigurationException(origin.description() + ": " + key + " " + problem);
+  }
+}

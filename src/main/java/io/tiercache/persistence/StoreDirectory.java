@@ -1,0 +1,154 @@
+package io.tiercache.persistence;
+
+import io.tiercache.serialization.ClassRegistry;
+import io.tiercache.tier.TierUnavailableException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The directory where one cache manager's disk tiers live, owned exclusively by this process while open:
+ *
+ * <pre>
+ *   tiercache.lock            held (OS file lock) while a process uses the directory; holds its pid
+ *   kryo-classes.registry     the serializer's class registrations, shared by the caches
+ *   rocksdb/                  one RocksDB database, a column family per cache
+ *   mapdb/&lt;cache&gt;.db          one MapDB file per cache
+ * </pre>
+ *
+ * Directories are created readable by their owner only (0700). Cache names become file names through
+ * {@link StoreNames}, so no name can reach outside the directory.
+ */
+public final class StoreDirectory implements AutoCloseable {
+
+  private final Path root;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final ClassRegistry registry;
+
+  private StoreDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+    this.root = root;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.registry = ClassRegistry.open(root.resolve("kryo-classes.registry"));
+  }
+
+  /**
+   * Creates (0700) and locks the directory.
+   *
+   * @throws TierUnavailableException if it cannot be created or written, or another process holds it
+   */
+  public static StoreDirectory open(Path root) {
+    Path absolute = root.toAbsolutePath().normalize();
+    try {
+      createPrivateDirectories(absolute);
+    } catch (IOException | RuntimeException e) {
+      throw new TierUnavailableException("Cannot create the tiercache directory " + absolute + ": " + e, e);
+    }
+    if (!Files.isWritable(absolute)) {
+      throw new TierUnavailableException("The tiercache directory " + absolute + " is not writable", null);
+    }
+    Path lockFile = absolute.resolve("tiercache.lock");
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot open the lock file " + lockFile + ": " + e, e);
+    }
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(channel);
+      throw new TierUnavailableException("The tiercache directory " + absolute + " is already open in this"
+          + " process by another cache manager; use one cache manager per directory", e);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new TierUnavailableException("Cannot lock " + lockFile + ": " + e, e);
+    }
+    if (lock == null) {
+      String holder = readHolder(lockFile);
+      closeQuietly(channel);
+      throw new TierUnavailableException("The tiercache directory " + absolute + " is in use by another process"
+          + holder + "; a store can be open in one process at a time", null);
+    }
+    try {
+      byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(pid), 0);
+    } catch (IOException e) {
+      // the pid is only for the message another process shows; the lock is what matters
+    }
+    return new StoreDirectory(absolute, channel, lock);
+  }
+
+  private static String readHolder(Path lockFile) {
+    try {
+      String pid = Files.readString(lockFile, StandardCharsets.UTF_8).trim();
+      return pid.isEmpty() ? "" : " (pid " + pid + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Creates a directory and its missing parents, owner-only where the file system has POSIX permissions. */
+  public static void createPrivateDirectories(Path directory) throws IOException {
+    if (Files.isDirectory(directory)) {
+      return;
+    }
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      Files.createDirectories(directory,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(directory);
+    }
+  }
+
+  /** Returns the directory. */
+  public Path root() {
+    return root;
+  }
+
+  /** Returns the RocksDB database directory. */
+  public Path rocksDb() {
+    return root.resolve("rocksdb");
+  }
+
+  /** Returns the MapDB file of a cache. */
+  public Path mapDbFile(String cacheName) {
+    return root.resolve("mapdb").resolve(StoreNames.encode(cacheName) + ".db");
+  }
+
+  /** Returns the serializer's class registrations. */
+  public ClassRegistry registry() {
+    return registry;
+  }
+
+  /** Releases the lock. */
+  @Override
+  public void close() {
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // closing the channel releases it too
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // nothing to do
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.tiercache.routing;
+
+/**
+ * Decides which tier an entry lives in. A cache asks on every write; the entry moves atomically when the
+ * answer changes. Implementations are thread-safe and fast: they run on every put.
+ *
+ * <p>If the strategy answers a tier the cache does not have, the cache uses the configured tier closest to
+ * it in {@link TierNames#ALL} order, preferring the larger one.
+ */
+public interface TypeStrategy {
+
+  /**
+   * Returns the name of the tier ({@link TierNames}) for an entry.
+   *
+   * @param key the entry's key
+   * @param value the entry's value; null only when {@link #routesByKeyOnly()} is true and the cache is
+   *     locating a key for a read or a removal
+   * @param context the cache's tiers and a size measure
+   */
+  String route(Object key, Object value, RoutingContext context);
+
+  /**
+   * Returns true when {@link #route} depends on the key alone. Then reads and removals go straight to the one
+   * tier the key belongs in, and entries never move.
+   */
+  default boolean routesByKeyOnly() {
+    return false;
+  }
+}
