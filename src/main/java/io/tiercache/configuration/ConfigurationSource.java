@@ -175,7 +175,8 @@ public final class ConfigurationSource {
   public Path directory(URI managerUri) {
     String configured = root.getString("tiercache.directory");
     if (!configured.isBlank()) {
-      return Paths.get(configured);
+      // {manager} lets one file serve several cache managers, each in a directory of its own
+      return Paths.get(configured.replace("{manager}", StoreNames.encode(managerUri.toString())));
     }
     return Paths.get(System.getProperty("user.home"), ".tiercache", StoreNames.encode(managerUri.toString()));
   }

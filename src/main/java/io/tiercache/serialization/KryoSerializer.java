@@ -59,7 +59,9 @@ public final class KryoSerializer implements Serializer {
   }
 
   private Kryo newKryo() {
-    Kryo kryo = new Kryo(new RegistryClassResolver(), null);
+    RegistryClassResolver resolver = new RegistryClassResolver();
+    Kryo kryo = new Kryo(resolver, null);
+    resolver.ready = true; // Kryo's constructor registers its built-ins through the resolver first
     kryo.setRegistrationRequired(true); // class names never reach the data: ids from the registry do
     kryo.setReferences(true);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
@@ -221,10 +223,12 @@ public final class KryoSerializer implements Serializer {
    */
   private final class RegistryClassResolver extends DefaultClassResolver {
 
+    private boolean ready;
+
     @Override
     public Registration getRegistration(Class type) {
       Registration registration = super.getRegistration(type);
-      if (registration != null || type.isPrimitive()) {
+      if (registration != null || type.isPrimitive() || !ready) {
         return registration;
       }
       String name = type.getName();
@@ -233,7 +237,7 @@ public final class KryoSerializer implements Serializer {
             + ": it is not allowlisted. Add it (or its package, as " + packagePattern(name)
             + ") to serializer.allowlist in the cache's configuration.");
       }
-      return kryo.register(type, registry.idOf(name));
+      return register(type, registry.idOf(name));
     }
 
     @Override
@@ -269,7 +273,12 @@ public final class KryoSerializer implements Serializer {
         throw new SerializationException("A record of " + storeName + " needs class " + name
             + ", which the cache's class loader cannot find", e);
       }
-      return kryo.register(type, id);
+      return register(type, id);
+    }
+
+    /** Registers directly with this resolver: Kryo.register would ask getRegistration first, and loop. */
+    private Registration register(Class<?> type, int id) {
+      return super.register(new Registration(type, kryo.getDefaultSerializer(type), id));
     }
   }
 
