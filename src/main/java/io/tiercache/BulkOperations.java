@@ -33,6 +33,8 @@ final class BulkOperations<K, V> {
   /** How long closing a cache waits for loadAll calls still running. */
   private static final long CLOSE_WAIT_SECONDS = 10;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BulkOperations.class);
+
   private final CacheContext<K, V> context;
   private final Set<CompletableFuture<Void>> runningLoads = ConcurrentHashMap.newKeySet();
 
@@ -84,12 +86,12 @@ final class BulkOperations<K, V> {
     context.tier.compute(storedKey, (k, current) -> {
       context.tier.checkStorable(k, stored);
       if (isLive(current, now)) {
-        return replaceExisting ? Mutations.update(context, k, current, stored, now) : current;
+        return replaceExisting ? Mutations.update(context, k, current, stored) : current;
       }
       if (current != null) {
         context.expiredInCompute(k, current);
       }
-      return Mutations.create(context, k, stored, now);
+      return Mutations.create(context, k, stored);
     });
   }
 
@@ -97,9 +99,12 @@ final class BulkOperations<K, V> {
     long start = context.statistics.startTime();
     long now = context.expiry.now();
     RuntimeException failure = null;
+    // copy and check everything first: a value that cannot be stored is refused before the writer hears of any
+    Map<K, V> stored = new LinkedHashMap<>();
     for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-      // refuse a value no tier can store before the writer hears of any of them
-      context.tier.checkStorable(entry.getKey(), entry.getValue());
+      V copy = context.copyIn(entry.getValue());
+      context.tier.checkStorable(entry.getKey(), copy);
+      stored.put(entry.getKey(), copy);
     }
     Collection<? extends K> toStore = entries.keySet();
     if (context.writer != null) {
@@ -126,15 +131,15 @@ final class BulkOperations<K, V> {
     }
     int puts = 0;
     for (K key : toStore) {
-      V stored = context.copyIn(entries.get(key));
+      V value = stored.get(key);
       Envelope after = context.tier.compute(context.copyIn(key), (k, current) -> {
         if (isLive(current, now)) {
-          return Mutations.update(context, k, current, stored, now);
+          return Mutations.update(context, k, current, value);
         }
         if (current != null) {
           context.expiredInCompute(k, current);
         }
-        return Mutations.create(context, k, stored, now);
+        return Mutations.create(context, k, value);
       });
       if (after != null) {
         puts++;
@@ -208,6 +213,9 @@ final class BulkOperations<K, V> {
     }
     List<K> requested = new ArrayList<>(keys);
     CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+      Throwable failure = null;
+      context.events.begin();
+      boolean applied = false;
       try {
         long now = context.expiry.now();
         List<K> toLoad = new ArrayList<>();
@@ -221,20 +229,35 @@ final class BulkOperations<K, V> {
           for (Map.Entry<K, V> entry : loaded.entrySet()) {
             if (entry.getKey() != null && entry.getValue() != null) {
               context.checkValueType(entry.getValue());
-              storeLoaded(entry.getKey(), entry.getValue(), replaceExistingValues, now);
+              storeLoaded(entry.getKey(), entry.getValue(), replaceExistingValues, context.expiry.now());
             }
           }
-          context.events.awaitSynchronous();
         }
-        if (listener != null) {
-          listener.onCompletion();
+        applied = true;
+      } catch (Throwable e) {
+        failure = e;
+      } finally {
+        try {
+          context.events.finish(applied);
+        } catch (RuntimeException listenerFailure) {
+          failure = listenerFailure;
         }
-      } catch (Exception e) {
-        context.events.discardPending();
-        if (listener != null) {
-          listener.onException(e instanceof CacheLoaderException ? e
-              : new CacheLoaderException("loadAll of cache '" + context.name + "' failed: " + e, e));
+      }
+      // the listener hears exactly once, whatever happened, and what it throws itself is only logged
+      if (listener != null) {
+        try {
+          if (failure == null) {
+            listener.onCompletion();
+          } else {
+            listener.onException(failure instanceof Exception && failure instanceof CacheLoaderException
+                ? (Exception) failure
+                : new CacheLoaderException("loadAll of cache '" + context.name + "' failed: " + failure, failure));
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("The CompletionListener of loadAll on cache '{}' threw", context.name, e);
         }
+      } else if (failure != null) {
+        LOG.warn("loadAll on cache '{}' failed and had no CompletionListener to tell", context.name, failure);
       }
     }, context.executor);
     runningLoads.add(load);

@@ -31,8 +31,6 @@ import javax.cache.integration.CacheWriter;
  */
 final class CacheFactory {
 
-  private static final Copier BY_VALUE = new SerializingCopier();
-
   private CacheFactory() { }
 
   /** Returns our configuration type for whatever JSR-107 configuration {@code createCache} received. */
@@ -50,7 +48,8 @@ final class CacheFactory {
   static <K, V> TierCache<K, V> create(TierCacheManager manager, String name,
       TierCacheConfiguration<K, V> configuration, Runnable onClose) {
     WeakReference<ClassLoader> classLoader = new WeakReference<>(manager.getClassLoader());
-    Copier copier = configuration.isStoreByValue() ? BY_VALUE : Copier.identity();
+    // a copier per cache: its Kryo instances learn the cache's classes and go away with the cache
+    Copier copier = configuration.isStoreByValue() ? new SerializingCopier() : Copier.identity();
     Executor executor = configuration.getExecutor() == null
         ? DefaultExecutor.INSTANCE : configuration.getExecutor();
     ExpiryCalculator expiry = new ExpiryCalculator(createExpiryPolicy(configuration), configuration.getClock());
@@ -79,29 +78,38 @@ final class CacheFactory {
     inputs.strategy = configuration.getStrategy();
     inputs.heapBound = heapBound(configuration);
     inputs.storeByValue = configuration.isStoreByValue();
+    inputs.expiring = !expiry.isEternal();
     inputs.clock = configuration.getClock();
     inputs.listener = tierListener;
     inputs.directory = manager::storeDirectory;
     inputs.classLoader = classLoader::get;
     Tier<K> tier = TierAssembly.build(inputs);
-
     LoaderAdapter<K, V> loader = null;
-    Factory<CacheLoader<K, V>> loaderFactory = configuration.getCacheLoaderFactory();
-    if (loaderFactory != null) {
-      loader = new LoaderAdapter<>(loaderFactory.create(), name);
-    }
     WriterAdapter<K, V> writer = null;
-    Factory<CacheWriter<? super K, ? super V>> writerFactory = configuration.getCacheWriterFactory();
-    if (configuration.isWriteThrough() && writerFactory != null) {
-      writer = new WriterAdapter<>(writerFactory.create(), name);
+    try {
+      Factory<CacheLoader<K, V>> loaderFactory = configuration.getCacheLoaderFactory();
+      if (loaderFactory != null) {
+        loader = new LoaderAdapter<>(loaderFactory.create(), name);
+      }
+      Factory<CacheWriter<? super K, ? super V>> writerFactory = configuration.getCacheWriterFactory();
+      if (configuration.isWriteThrough() && writerFactory != null) {
+        writer = new WriterAdapter<>(writerFactory.create(), name);
+      }
+      for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
+        events.register(listener);
+      }
+      CacheContext<K, V> context = new CacheContext<>(name, tier, expiry, events, statistics, copier, classLoader,
+          loader, writer, configuration.isReadThrough(), executor, configuration.getKeyType(),
+          configuration.getValueType());
+      return new TierCache<>(manager, configuration, context, onClose);
+    } catch (RuntimeException e) {
+      // a factory that failed half-way must not leave a locked store or open connections behind
+      tier.close();
+      events.close();
+      closeQuietly(loader == null ? null : loader.loader());
+      closeQuietly(writer == null ? null : writer.writer());
+      throw e;
     }
-    for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
-      events.register(listener);
-    }
-    CacheContext<K, V> context = new CacheContext<>(name, tier, expiry, events, statistics, copier, classLoader,
-        loader, writer, configuration.isReadThrough(), executor, configuration.getKeyType(),
-        configuration.getValueType());
-    return new TierCache<>(manager, configuration, context, onClose);
   }
 
   /** The tier settings a configuration makes itself, which win over the file's. */
@@ -111,6 +119,16 @@ final class CacheFactory {
       settings.put("heap.maximum-size", configuration.getHeapMaximumSize());
     }
     return settings;
+  }
+
+  private static void closeQuietly(Object resource) {
+    if (resource instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) resource).close();
+      } catch (Exception ignored) {
+        // already failing; the original exception is the one to report
+      }
+    }
   }
 
   private static ExpiryPolicy createExpiryPolicy(CompleteConfiguration<?, ?> configuration) {

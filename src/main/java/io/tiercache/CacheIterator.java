@@ -62,11 +62,15 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     if (lastKey == null) {
       throw new IllegalStateException("next() has not been called, or remove() was already called");
     }
+    K key = lastKey;
+    lastKey = null;
+    context.events.begin();
+    boolean applied = false;
     try {
-      operations.remove(lastKey);
-      context.events.awaitSynchronous();
+      operations.remove(key);
+      applied = true;
     } finally {
-      lastKey = null;
+      context.events.finish(applied);
     }
   }
 }

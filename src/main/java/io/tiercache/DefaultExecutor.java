@@ -22,6 +22,8 @@ final class DefaultExecutor {
     ThreadFactory factory = runnable -> {
       Thread thread = new Thread(runnable, "tiercache-" + count.incrementAndGet());
       thread.setDaemon(true);
+      // not the submitting application's loader, which a long-lived pool thread would otherwise pin
+      thread.setContextClassLoader(DefaultExecutor.class.getClassLoader());
       return thread;
     };
     return Executors.newCachedThreadPool(factory);

@@ -81,7 +81,7 @@ final class InvokeOperations<K, V> {
       case LOADED: {
         V stored = context.copyIn(entry.currentValue());
         context.tier.checkStorable(key, stored);
-        return Mutations.create(context, key, stored, now);
+        return Mutations.create(context, key, stored);
       }
       case CREATED: {
         V value = entry.currentValue();
@@ -89,7 +89,7 @@ final class InvokeOperations<K, V> {
         V stored = context.copyIn(value);
         context.tier.checkStorable(key, stored);
         context.write(key, value);
-        return Mutations.create(context, key, stored, now);
+        return Mutations.create(context, key, stored);
       }
       case UPDATED: {
         V value = entry.currentValue();
@@ -97,7 +97,7 @@ final class InvokeOperations<K, V> {
         V stored = context.copyIn(value);
         context.tier.checkStorable(key, stored);
         context.write(key, value);
-        return Mutations.update(context, key, current, stored, now);
+        return Mutations.update(context, key, current, stored);
       }
       case REMOVED:
         context.delete(key);
@@ -142,15 +142,26 @@ final class InvokeOperations<K, V> {
       Object... arguments) {
     Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
     for (K key : keys) {
+      // each key is an operation of its own: its events are released, and a failure recorded, per key
+      context.events.begin();
+      boolean applied = false;
       try {
         T value = invoke(key, processor, arguments);
+        applied = true;
         if (value != null) {
           results.put(key, ProcessorResult.of(value));
         }
       } catch (EntryProcessorException e) {
         results.put(key, ProcessorResult.failed(e));
+      } catch (RuntimeException e) {
+        results.put(key, ProcessorResult.failed(new EntryProcessorException("invokeAll on cache '"
+            + context.name + "' failed for a key: " + e, e)));
       } finally {
-        context.events.awaitSynchronous();
+        try {
+          context.events.finish(applied);
+        } catch (RuntimeException listenerFailure) {
+          results.put(key, ProcessorResult.failed(new EntryProcessorException(listenerFailure)));
+        }
       }
     }
     return results;

@@ -45,7 +45,8 @@ final class KeyOperations<K, V> {
   /** Loads a missing value and stores it, unless another thread stored one meanwhile. */
   private V loadThrough(K key, long now) {
     Object[] result = new Object[1];
-    context.tier.compute(key, (k, current) -> {
+    // a loaded entry is stored under a copy of the key, like a put, so the caller's key object stays theirs
+    context.tier.compute(context.copyIn(key), (k, current) -> {
       if (isLive(current, now)) {
         result[0] = context.copyOut(current);
         return current;
@@ -61,7 +62,7 @@ final class KeyOperations<K, V> {
       V stored = context.copyIn(loaded);
       context.tier.checkStorable(k, stored);
       result[0] = loaded;
-      return Mutations.create(context, k, stored, now);
+      return Mutations.create(context, k, stored);
     });
     @SuppressWarnings("unchecked")
     V value = (V) result[0];
@@ -81,12 +82,12 @@ final class KeyOperations<K, V> {
       context.tier.checkStorable(k, stored);
       context.write(key, value);
       if (isLive(current, now)) {
-        return Mutations.update(context, k, current, stored, now);
+        return Mutations.update(context, k, current, stored);
       }
       if (current != null) {
         context.expiredInCompute(k, current);
       }
-      return Mutations.create(context, k, stored, now);
+      return Mutations.create(context, k, stored);
     });
     if (after != null) {
       // an entry the expiry policy gave no lifetime was never stored, so it is not a put
@@ -101,20 +102,20 @@ final class KeyOperations<K, V> {
     K storedKey = context.copyIn(key);
     V stored = context.copyIn(value);
     Envelope[] previous = new Envelope[1];
-    context.tier.compute(storedKey, (k, current) -> {
+    Envelope after = context.tier.compute(storedKey, (k, current) -> {
       context.tier.checkStorable(k, stored);
       context.write(key, value);
       if (isLive(current, now)) {
         previous[0] = current;
-        return Mutations.update(context, k, current, stored, now);
+        return Mutations.update(context, k, current, stored);
       }
       if (current != null) {
         context.expiredInCompute(k, current);
       }
-      return Mutations.create(context, k, stored, now);
+      return Mutations.create(context, k, stored);
     });
     recordHitOrMiss(previous[0]);
-    context.statistics.recordPuts(1);
+    context.statistics.recordPuts(after == null && previous[0] == null ? 0 : 1);
     context.statistics.recordGetTime(start);
     context.statistics.recordPutTime(start);
     return previous[0] == null ? null : context.copyOut(previous[0]);
@@ -136,7 +137,7 @@ final class KeyOperations<K, V> {
       context.tier.checkStorable(k, stored);
       context.write(key, value);
       added[0] = true;
-      return Mutations.create(context, k, stored, now);
+      return Mutations.create(context, k, stored);
     });
     if (added[0]) {
       context.statistics.recordPuts(1);
@@ -246,7 +247,7 @@ final class KeyOperations<K, V> {
       context.tier.checkStorable(k, stored);
       context.write(key, value);
       outcome[0] = 2;
-      return Mutations.update(context, k, current, stored, now);
+      return Mutations.update(context, k, current, stored);
     });
     if (outcome[0] == 0) {
       context.statistics.recordMisses(1);
@@ -276,7 +277,7 @@ final class KeyOperations<K, V> {
       context.tier.checkStorable(k, stored);
       context.write(key, value);
       replaced[0] = true;
-      return Mutations.update(context, k, current, stored, now);
+      return Mutations.update(context, k, current, stored);
     });
     if (replaced[0]) {
       context.statistics.recordHits(1);
@@ -304,7 +305,7 @@ final class KeyOperations<K, V> {
       context.tier.checkStorable(k, stored);
       context.write(key, value);
       previous[0] = current;
-      return Mutations.update(context, k, current, stored, now);
+      return Mutations.update(context, k, current, stored);
     });
     recordHitOrMiss(previous[0]);
     context.statistics.recordGetTime(start);

@@ -17,7 +17,8 @@ final class Mutations {
    *
    * @param stored the value as the cache stores it (already copied when storing by value)
    */
-  static <K, V> Envelope create(CacheContext<K, V> context, K key, V stored, long now) {
+  static <K, V> Envelope create(CacheContext<K, V> context, K key, V stored) {
+    long now = context.expiry.now(); // read after the loader or writer ran, so their latency costs no lifetime
     long expireAt = context.expiry.forCreation(now);
     if (expireAt <= now) {
       return null;
@@ -30,7 +31,8 @@ final class Mutations {
    * Returns the record of a live entry given a new value, and publishes its UPDATED event. An update whose
    * policy gives {@code Duration.ZERO} is stored already expired, so the next access finds it gone.
    */
-  static <K, V> Envelope update(CacheContext<K, V> context, K key, Envelope current, V stored, long now) {
+  static <K, V> Envelope update(CacheContext<K, V> context, K key, Envelope current, V stored) {
+    long now = context.expiry.now();
     long expireAt = context.expiry.forUpdate(now);
     if (expireAt == ExpiryCalculator.UNCHANGED) {
       expireAt = current.expireAtMillis();

@@ -50,6 +50,7 @@ final class TierAssembly {
     TypeStrategy strategy;        // a programmatic instance, or null to create one by name
     HeapBound heapBound;
     boolean storeByValue;
+    boolean expiring;             // false when no entry can expire, which spares Caffeine's timers
     Clock clock;
     TierListener<K> listener;
     Supplier<StoreDirectory> directory;
@@ -108,7 +109,7 @@ final class TierAssembly {
   }
 
   private static <K> Tier<K> heap(Inputs<K> in) {
-    return HeapTier.create(in.heapBound, in.clock, true, in.listener);
+    return HeapTier.create(in.heapBound, in.clock, in.expiring, in.listener);
   }
 
   private static <K> Serializer serializer(Inputs<K> in) {

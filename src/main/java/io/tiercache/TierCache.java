@@ -43,6 +43,8 @@ public final class TierCache<K, V> implements Cache<K, V> {
   private final InvokeOperations<K, V> invokes;
   private final CacheConfigurationBean configurationBean;
   private final Runnable onClose;
+  private boolean ownsStatisticsBean;      // guarded by this
+  private boolean ownsConfigurationBean;   // guarded by this
   private volatile boolean closed;
 
   TierCache(TierCacheManager manager, TierCacheConfiguration<K, V> configuration, CacheContext<K, V> context,
@@ -66,22 +68,17 @@ public final class TierCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     requireOpen();
     requireKey(key);
-    try {
-      return keys.get(key);
-    } finally {
-      context.events.awaitSynchronous();
+    if (!context.events.isTracking()) {
+      return keys.get(key); // the hot path of a cache that never had a listener
     }
+    return withEvents(() -> keys.get(key));
   }
 
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
     requireKeys(keys);
-    try {
-      return bulk.getAll(keys);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> bulk.getAll(keys));
   }
 
   @Override
@@ -102,22 +99,17 @@ public final class TierCache<K, V> implements Cache<K, V> {
   public void put(K key, V value) {
     requireOpen();
     requireKeyValue(key, value);
-    try {
+    withEvents(() -> {
       keys.put(key, value);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+      return null;
+    });
   }
 
   @Override
   public V getAndPut(K key, V value) {
     requireOpen();
     requireKeyValue(key, value);
-    try {
-      return keys.getAndPut(key, value);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> keys.getAndPut(key, value));
   }
 
   @Override
@@ -127,55 +119,38 @@ public final class TierCache<K, V> implements Cache<K, V> {
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       requireKeyValue(entry.getKey(), entry.getValue());
     }
-    try {
+    withEvents(() -> {
       bulk.putAll(map);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+      return null;
+    });
   }
 
   @Override
   public boolean putIfAbsent(K key, V value) {
     requireOpen();
     requireKeyValue(key, value);
-    try {
-      return keys.putIfAbsent(key, value);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> keys.putIfAbsent(key, value));
   }
 
   @Override
   public boolean remove(K key) {
     requireOpen();
     requireKey(key);
-    try {
-      return keys.remove(key);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> keys.remove(key));
   }
 
   @Override
   public boolean remove(K key, V oldValue) {
     requireOpen();
     requireKeyValue(key, oldValue);
-    try {
-      return keys.remove(key, oldValue);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> keys.remove(key, oldValue));
   }
 
   @Override
   public V getAndRemove(K key) {
     requireOpen();
     requireKey(key);
-    try {
-      return keys.getAndRemove(key);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> keys.getAndRemove(key));
   }
 
   @Override
@@ -183,54 +158,40 @@ public final class TierCache<K, V> implements Cache<K, V> {
     requireOpen();
     requireKeyValue(key, oldValue);
     requireValue(newValue);
-    try {
-      return keys.replace(key, oldValue, newValue);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> keys.replace(key, oldValue, newValue));
   }
 
   @Override
   public boolean replace(K key, V value) {
     requireOpen();
     requireKeyValue(key, value);
-    try {
-      return keys.replace(key, value);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> keys.replace(key, value));
   }
 
   @Override
   public V getAndReplace(K key, V value) {
     requireOpen();
     requireKeyValue(key, value);
-    try {
-      return keys.getAndReplace(key, value);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> keys.getAndReplace(key, value));
   }
 
   @Override
   public void removeAll(Set<? extends K> keys) {
     requireOpen();
     requireKeys(keys);
-    try {
+    withEvents(() -> {
       bulk.removeAll(keys);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+      return null;
+    });
   }
 
   @Override
   public void removeAll() {
     requireOpen();
-    try {
+    withEvents(() -> {
       bulk.removeAll();
-    } finally {
-      context.events.awaitSynchronous();
-    }
+      return null;
+    });
   }
 
   @Override
@@ -243,7 +204,9 @@ public final class TierCache<K, V> implements Cache<K, V> {
   public <C extends Configuration<K, V>> C getConfiguration(Class<C> type) {
     if (type.isInstance(configuration)) {
       // a snapshot: changing it cannot reconfigure the cache behind its back
-      return type.cast(new TierCacheConfiguration<>(configuration));
+      synchronized (configuration) {
+        return type.cast(new TierCacheConfiguration<>(configuration));
+      }
     }
     throw new IllegalArgumentException("The configuration of cache '" + getName() + "' is a "
         + configuration.getClass().getName() + ", not a " + type.getName());
@@ -254,11 +217,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
     requireOpen();
     requireKey(key);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
-    try {
-      return invokes.invoke(key, entryProcessor, arguments);
-    } finally {
-      context.events.awaitSynchronous();
-    }
+    return withEvents(() -> invokes.invoke(key, entryProcessor, arguments));
   }
 
   @Override
@@ -282,24 +241,31 @@ public final class TierCache<K, V> implements Cache<K, V> {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      // beans go first, so a cache of the same name created right after can register its own
+      unregisterStatisticsBean();
+      unregisterConfigurationBean();
     }
     onClose.run();
-    bulk.awaitRunningLoads();
-    MBeanRegistrar.unregister(objectName(MBeanRegistrar.Kind.CONFIGURATION));
-    MBeanRegistrar.unregister(objectName(MBeanRegistrar.Kind.STATISTICS));
-    context.events.close();
-    closeQuietly(context.loader == null ? null : context.loader.loader());
-    closeQuietly(context.writer == null ? null : context.writer.writer());
-    closeQuietly(context.expiry.policy());
-    context.tier.close();
+    // each step on its own: one failing must not leave the rest open
+    runQuietly("waiting for loadAll", bulk::awaitRunningLoads);
+    runQuietly("closing listeners", context.events::close);
+    runQuietly("closing the loader", () -> closeQuietly(context.loader == null ? null : context.loader.loader()));
+    runQuietly("closing the writer", () -> closeQuietly(context.writer == null ? null : context.writer.writer()));
+    runQuietly("closing the expiry policy", () -> closeQuietly(context.expiry.policy()));
+    runQuietly("closing the tier", context.tier::close);
+  }
+
+  private void runQuietly(String step, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("Cache '{}': {} failed while closing", getName(), step, e);
+    }
   }
 
   private static void closeQuietly(Object resource) {
@@ -337,15 +303,19 @@ public final class TierCache<K, V> implements Cache<K, V> {
   public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
     requireOpen();
     Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
-    context.events.register(listenerConfiguration);
-    configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+    synchronized (configuration) {
+      context.events.register(listenerConfiguration);
+      configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+    }
   }
 
   @Override
   public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
     requireOpen();
     Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
-    configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+    synchronized (configuration) {
+      configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+    }
     context.events.deregister(listenerConfiguration);
   }
 
@@ -356,28 +326,61 @@ public final class TierCache<K, V> implements Cache<K, V> {
   }
 
   /** Turns statistics on or off, registering or unregistering the statistics MXBean. */
-  void setStatisticsEnabled(boolean enabled) {
+  synchronized void setStatisticsEnabled(boolean enabled) {
+    requireOpen();
     configuration.setStatisticsEnabled(enabled);
     context.statistics.setEnabled(enabled);
-    if (enabled) {
-      MBeanRegistrar.register(context.statistics, objectName(MBeanRegistrar.Kind.STATISTICS));
-    } else {
-      MBeanRegistrar.unregister(objectName(MBeanRegistrar.Kind.STATISTICS));
+    if (enabled && !ownsStatisticsBean) {
+      ownsStatisticsBean = MBeanRegistrar.register(context.statistics, objectName(MBeanRegistrar.Kind.STATISTICS));
+    } else if (!enabled) {
+      unregisterStatisticsBean();
     }
   }
 
   /** Turns management on or off, registering or unregistering the configuration MXBean. */
-  void setManagementEnabled(boolean enabled) {
+  synchronized void setManagementEnabled(boolean enabled) {
+    requireOpen();
     configuration.setManagementEnabled(enabled);
-    if (enabled) {
-      MBeanRegistrar.register(configurationBean, objectName(MBeanRegistrar.Kind.CONFIGURATION));
-    } else {
+    if (enabled && !ownsConfigurationBean) {
+      ownsConfigurationBean = MBeanRegistrar.register(configurationBean,
+          objectName(MBeanRegistrar.Kind.CONFIGURATION));
+    } else if (!enabled) {
+      unregisterConfigurationBean();
+    }
+  }
+
+  private void unregisterStatisticsBean() {
+    if (ownsStatisticsBean) {
+      MBeanRegistrar.unregister(objectName(MBeanRegistrar.Kind.STATISTICS));
+      ownsStatisticsBean = false;
+    }
+  }
+
+  private void unregisterConfigurationBean() {
+    if (ownsConfigurationBean) {
       MBeanRegistrar.unregister(objectName(MBeanRegistrar.Kind.CONFIGURATION));
+      ownsConfigurationBean = false;
     }
   }
 
   private javax.management.ObjectName objectName(MBeanRegistrar.Kind kind) {
     return MBeanRegistrar.objectName(kind, manager.getURI().toString(), getName());
+  }
+
+  /**
+   * Runs an operation between the event dispatcher's begin and finish: its events are released only if it
+   * succeeds, and synchronous listeners have run when it returns.
+   */
+  private <T> T withEvents(java.util.function.Supplier<T> operation) {
+    context.events.begin();
+    boolean applied = false;
+    try {
+      T result = operation.get();
+      applied = true;
+      return result;
+    } finally {
+      context.events.finish(applied);
+    }
   }
 
   private void requireOpen() {

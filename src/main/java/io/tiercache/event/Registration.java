@@ -4,6 +4,10 @@ import java.io.Closeable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.Factory;
 import javax.cache.event.CacheEntryCreatedListener;
@@ -27,6 +31,9 @@ import org.slf4j.LoggerFactory;
 final class Registration<K, V> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Registration.class);
+  private static final long DRAIN_SECONDS = 30;
+  /** The registration whose listener this thread is running, if any. */
+  private static final ThreadLocal<Object> DELIVERING = new ThreadLocal<>();
 
   private final CacheEntryListenerConfiguration<K, V> configuration;
   private final CacheEntryListener<? super K, ? super V> listener;
@@ -73,23 +80,59 @@ final class Registration<K, V> {
     }
   }
 
-  /** Appends delivery of {@code event} to its key's chain and returns the future of that delivery. */
-  CompletableFuture<Void> enqueue(Object key, CacheEntryEvent<K, V> event, java.util.concurrent.Executor executor) {
+  /**
+   * Appends delivery of {@code event} to its key's chain and returns the future of that delivery. The
+   * delivery waits for {@code gate}, which the publishing operation completes once its change is applied, or
+   * cancels when the change failed; a cancelled gate drops the event.
+   *
+   * <p>A listener that causes an event of its own registration (a synchronous listener writing to the
+   * cache) would wait behind its own delivery for ever; such nested events are delivered at once, on the
+   * listener's thread, after their gate.
+   */
+  CompletableFuture<Void> enqueue(Object key, CacheEntryEvent<K, V> event, Executor executor,
+      CompletableFuture<Void> gate) {
+    if (DELIVERING.get() == this) {
+      return gate.handle((ignored, cancelled) -> {
+        if (!gate.isCancelled()) {
+          deliver(event);
+        }
+        return null;
+      });
+    }
     CompletableFuture<Void>[] appended = newFutureHolder();
     chains.compute(key, (k, previous) -> {
-      CompletableFuture<Void> next = previous == null
-          ? CompletableFuture.runAsync(() -> deliver(event), executor)
-          // handle: a failed delivery must not stop the ones after it.
-          : previous.handleAsync((ignored, failure) -> {
-            deliver(event);
-            return null;
-          }, executor);
+      // handle: a failed delivery must not stop the ones after it
+      CompletableFuture<Void> ready = previous == null ? gate
+          : previous.handle((ignored, failure) -> null).thenCompose(ignored -> gate);
+      CompletableFuture<Void> next = ready.handleAsync((ignored, failure) -> {
+        if (!gate.isCancelled()) {
+          deliverMarked(event);
+        }
+        return null;
+      }, executor);
       appended[0] = next;
       return next;
     });
     CompletableFuture<Void> future = appended[0];
-    future.whenComplete((ignored, failure) -> chains.remove(key, future));
+    future.whenComplete((ignored, failure) -> {
+      chains.remove(key, future);
+      if (failure != null && !configuration.isSynchronous()) {
+        // nobody waits for an asynchronous delivery, so its failure is logged here or nowhere
+        LOG.warn("Asynchronous listener {} failed on a {} event", listener.getClass().getName(),
+            event.getEventType(), failure);
+      }
+    });
     return future;
+  }
+
+  private void deliverMarked(CacheEntryEvent<K, V> event) {
+    Object outer = DELIVERING.get();
+    DELIVERING.set(this);
+    try {
+      deliver(event);
+    } finally {
+      DELIVERING.set(outer);
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -97,10 +140,27 @@ final class Registration<K, V> {
     return new CompletableFuture[1];
   }
 
-  /** Waits for every queued delivery; used when the listener is deregistered or the cache closes. */
+  /**
+   * Waits, for a bounded time, for every queued delivery; used when the listener is deregistered or the cache
+   * closes. A listener deregistering itself (or closing its cache) does not wait for its own delivery.
+   */
   void drain() {
+    if (DELIVERING.get() == this) {
+      return;
+    }
     for (CompletableFuture<Void> future : chains.values()) {
-      future.handle((r, e) -> null).join();
+      try {
+        future.handle((r, e) -> null).get(DRAIN_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn("Listener {} did not finish its deliveries within {} s; closing it anyway",
+            listener.getClass().getName(), DRAIN_SECONDS);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        // handled above: the handle() stage never fails
+      }
     }
   }
 

@@ -29,6 +29,8 @@ public final class MBeanRegistrar {
     }
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MBeanRegistrar.class);
+
   private MBeanRegistrar() { }
 
   /** Returns the object name of a cache's MXBean of the given kind. */
@@ -46,15 +48,21 @@ public final class MBeanRegistrar {
     return value == null ? "" : value.replaceAll("[,:=\n]", ".");
   }
 
-  /** Registers {@code bean} under {@code name} if nothing is registered there yet. */
-  public static void register(Object bean, ObjectName name) {
+  /**
+   * Registers {@code bean} under {@code name} unless something is registered there already.
+   *
+   * @return true when this call registered the bean, so its owner may later unregister it
+   */
+  public static boolean register(Object bean, ObjectName name) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     try {
-      if (!server.isRegistered(name)) {
-        server.registerMBean(bean, name);
-      }
-    } catch (InstanceAlreadyExistsException raced) {
-      // another thread registered the same cache's bean first: the outcome is the same
+      server.registerMBean(bean, name);
+      return true;
+    } catch (InstanceAlreadyExistsException taken) {
+      // two managers with one URI and different class loaders can both have a cache of this name
+      LOG.warn("An MBean named {} is already registered (another cache manager with the same URI has a cache of"
+          + " the same name); this cache's bean is not registered", name);
+      return false;
     } catch (Exception e) {
       throw new CacheException("Cannot register the MBean " + name + ": " + e.getMessage(), e);
     }

@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The heap tier: a Caffeine cache of {@link Envelope}s holding the objects themselves.
  *
+ * <p>Reclamation lags an envelope's expiry by {@value #RECLAIM_GRACE_MILLIS} ms, so that the cache, which
+ * checks expiry on every access, is the one that finds an entry expired while someone still uses it (and
+ * tells that caller's synchronous listeners); Caffeine only reclaims what nobody touched.
+ *
  * <p>Eviction: when bounded, Caffeine's W-TinyLFU policy picks victims once the entry count or total weight
  * exceeds the bound (amortized, so the bound may be passed briefly). When the cache can expire entries,
  * Caffeine's timer wheel reclaims them at their envelope's expiry instant, measured on the cache's clock,
@@ -25,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  * @param <K> the key type
  */
 public final class HeapTier<K> implements Tier<K> {
+
+  /** How long after its expiry instant Caffeine reclaims an untouched entry. */
+  static final long RECLAIM_GRACE_MILLIS = 1_000;
+
+  /** Set while this thread clears a tier: Caffeine reports expired entries it drops then, and clear is silent. */
+  private static final ThreadLocal<Boolean> CLEARING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
   private final Cache<K, Envelope> cache;
   private final ConcurrentMap<K, Envelope> map;
@@ -53,7 +63,7 @@ public final class HeapTier<K> implements Tier<K> {
           .expireAfter(new EnvelopeExpiry<>(clock));
     }
     Caffeine<K, Envelope> typed = builder.<K, Envelope>evictionListener((key, envelope, cause) -> {
-      if (key != null && envelope != null && cause.wasEvicted()) {
+      if (key != null && envelope != null && cause.wasEvicted() && !CLEARING.get()) {
         listener.onRemoval(key, envelope, cause == RemovalCause.EXPIRED
             ? io.tiercache.tier.RemovalCause.EXPIRED : io.tiercache.tier.RemovalCause.CAPACITY);
       }
@@ -99,8 +109,13 @@ public final class HeapTier<K> implements Tier<K> {
 
   @Override
   public void clear() {
-    // invalidateAll would report removals; clearing the map view drops them silently as the SPI says.
-    map.clear();
+    // the SPI says clear reports nothing, but Caffeine tells the eviction listener of expired entries it drops
+    CLEARING.set(Boolean.TRUE);
+    try {
+      map.clear();
+    } finally {
+      CLEARING.set(Boolean.FALSE);
+    }
   }
 
   @Override
@@ -127,10 +142,10 @@ public final class HeapTier<K> implements Tier<K> {
 
     private long nanosUntil(Envelope envelope) {
       long expireAt = envelope.expireAtMillis();
-      if (expireAt == Envelope.ETERNAL) {
+      if (expireAt >= Envelope.ETERNAL - RECLAIM_GRACE_MILLIS) {
         return Long.MAX_VALUE;
       }
-      long remainingMillis = Math.max(0, expireAt - clock.millis());
+      long remainingMillis = Math.max(0, expireAt + RECLAIM_GRACE_MILLIS - clock.millis());
       return remainingMillis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : remainingMillis * 1_000_000;
     }
 
