@@ -2,51 +2,31 @@ package io.tiercache.demo;
 
 import io.tiercache.configuration.TierCacheConfiguration;
 import io.tiercache.management.CacheStatistics;
-import java.math.BigInteger;
+import io.tiercache.routing.CompositeTier;
+import io.tiercache.routing.TierStatistics;
+import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
-import javax.cache.configuration.FactoryBuilder;
-import javax.cache.expiry.CreatedExpiryPolicy;
-import javax.cache.expiry.Duration;
-import javax.cache.integration.CacheLoader;
 import javax.cache.spi.CachingProvider;
 
 /**
- * The README's demo: finds tiercache through the standard {@code Caching.getCachingProvider()}, caches a real
- * computation (the number of primes below n, by trial division of big integers) through a read-through
- * loader, and prints the time saved and the cache's statistics.
+ * The README's demo. It finds tiercache through the standard {@code Caching.getCachingProvider()} and caches
+ * a mix of small product objects, medium documents and large blobs in one composite cache. The size strategy
+ * routes them to the heap, MapDB and RocksDB. The demo then reads a skewed workload and prints a per-tier
+ * table. Disk tiers persist under the per-user directory, so a second run finds the documents and blobs of the
+ * first, and says so.
  */
 public final class Demo {
 
+  private static final int PRODUCTS = 5_000;
+  private static final int DOCUMENTS = 300;
+  private static final int BLOBS = 24;
+
   private Demo() { }
-
-  /** Counts primes below n the slow way: the "expensive call" whose results are worth caching. */
-  public static final class PrimeCounter implements CacheLoader<Integer, Integer>, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Integer load(Integer n) {
-      int count = 0;
-      for (int i = 2; i < n; i++) {
-        if (BigInteger.valueOf(i).isProbablePrime(30)) {
-          count++;
-        }
-      }
-      return count;
-    }
-
-    @Override
-    public java.util.Map<Integer, Integer> loadAll(Iterable<? extends Integer> keys) {
-      java.util.Map<Integer, Integer> result = new java.util.HashMap<>();
-      for (Integer key : keys) {
-        result.put(key, load(key));
-      }
-      return result;
-    }
-  }
 
   /**
    * Runs the demo.
@@ -56,42 +36,89 @@ public final class Demo {
   public static void main(String[] args) {
     CachingProvider provider = Caching.getCachingProvider();
     System.out.println("JCache provider: " + provider.getClass().getName());
-    try (CacheManager manager = provider.getCacheManager()) {
-      Cache<Integer, Integer> primes = manager.createCache("prime-counts",
-          TierCacheConfiguration.builder(Integer.class, Integer.class)
-              .heapMaximumSize(1_000)
-              .expiryPolicy(CreatedExpiryPolicy.factoryOf(Duration.ONE_HOUR))
-              .readThrough(FactoryBuilder.factoryOf(PrimeCounter.class))
+    try (CacheManager manager = provider.getCacheManager(URI.create("tiercache:demo"), Demo.class.getClassLoader())) {
+      Cache<String, Object> catalog = manager.createCache("catalog",
+          TierCacheConfiguration.builder(String.class, Object.class)
+              .tiers("heap", "mapdb", "rocksdb")   // strategy: size (heap <= 4 KiB < mapdb <= 256 KiB < rocksdb)
+              .allowlist(Product.class.getName())
               .statistics(true)
               .build());
 
-      Random random = new Random(42);
-      int requests = 400;
+      int[] found = countFromPreviousRun(catalog);
+      System.out.printf(Locale.ROOT, "Found from a previous run: %d of %d documents, %d of %d blobs "
+          + "(products live on the heap and start afresh)%n", found[0], DOCUMENTS, found[1], BLOBS);
+
       long start = System.nanoTime();
-      long checksum = 0;
-      for (int i = 0; i < requests; i++) {
-        // a skewed workload: most requests ask for a few popular inputs
-        int n = 20_000 + 1_000 * (int) Math.floor(Math.pow(random.nextDouble(), 3) * 40);
-        checksum += primes.get(n);
-      }
-      long cachedMillis = (System.nanoTime() - start) / 1_000_000;
+      load(catalog);
+      long loadMillis = (System.nanoTime() - start) / 1_000_000;
 
-      CacheStatistics statistics = primes.unwrap(CacheStatistics.class);
-      long computations = statistics.getCacheMisses();
+      Random random = new Random(7);
       start = System.nanoTime();
-      new PrimeCounter().load(40_000);
-      long oneComputationMicros = (System.nanoTime() - start) / 1_000;
+      int reads = 50_000;
+      for (int i = 0; i < reads; i++) {
+        double pick = random.nextDouble();
+        String key = pick < 0.90 ? "product-" + skewed(random, PRODUCTS)
+            : pick < 0.99 ? "document-" + skewed(random, DOCUMENTS) : "blob-" + skewed(random, BLOBS);
+        if (catalog.get(key) == null) {
+          throw new IllegalStateException("demo entry " + key + " is missing");
+        }
+      }
+      for (int i = 0; i < 1_000; i++) {
+        catalog.get("absent-" + i); // misses cost a probe per tier, never a value read
+      }
+      long readMillis = (System.nanoTime() - start) / 1_000_000;
 
-      System.out.printf(Locale.ROOT, "%d requests answered in %d ms (checksum %d)%n", requests, cachedMillis,
-          checksum);
-      System.out.printf(Locale.ROOT, "computations run: %d; without a cache: %d (one takes ~%d us)%n",
-          computations, requests, oneComputationMicros);
-      System.out.printf(Locale.ROOT, "%-14s %10s%n", "statistic", "value");
-      System.out.printf(Locale.ROOT, "%-14s %10d%n", "gets", statistics.getCacheGets());
-      System.out.printf(Locale.ROOT, "%-14s %10d%n", "hits", statistics.getCacheHits());
-      System.out.printf(Locale.ROOT, "%-14s %10d%n", "misses", statistics.getCacheMisses());
-      System.out.printf(Locale.ROOT, "%-14s %9.1f%%%n", "hit ratio", statistics.getCacheHitPercentage());
-      System.out.printf(Locale.ROOT, "%-14s %8.1fus%n", "avg get", statistics.getAverageGetTime());
+      System.out.printf(Locale.ROOT, "Stored %d entries in %d ms; %d reads and 1000 misses in %d ms%n%n",
+          PRODUCTS + DOCUMENTS + BLOBS, loadMillis, reads, readMillis);
+      printTiers(catalog);
     }
+    System.out.println("\nRun it again: the documents and blobs come back from disk.");
+  }
+
+  private static int[] countFromPreviousRun(Cache<String, Object> catalog) {
+    int documents = 0;
+    int blobs = 0;
+    for (int i = 0; i < DOCUMENTS; i++) {
+      documents += catalog.containsKey("document-" + i) ? 1 : 0;
+    }
+    for (int i = 0; i < BLOBS; i++) {
+      blobs += catalog.containsKey("blob-" + i) ? 1 : 0;
+    }
+    return new int[] {documents, blobs};
+  }
+
+  private static void load(Cache<String, Object> catalog) {
+    for (int i = 0; i < PRODUCTS; i++) {
+      catalog.put("product-" + i, new Product("SKU-" + i, "Product " + i, 199 + i, List.of("tag" + (i % 10))));
+    }
+    for (int i = 0; i < DOCUMENTS; i++) {
+      if (!catalog.containsKey("document-" + i)) {
+        catalog.put("document-" + i, ("Document " + i + ": lorem ipsum dolor sit amet. ").repeat(700));
+      }
+    }
+    for (int i = 0; i < BLOBS; i++) {
+      if (!catalog.containsKey("blob-" + i)) {
+        byte[] blob = new byte[1 << 20];
+        new Random(i).nextBytes(blob);
+        catalog.put("blob-" + i, blob);
+      }
+    }
+  }
+
+  private static int skewed(Random random, int bound) {
+    return (int) Math.floor(Math.pow(random.nextDouble(), 3) * bound);
+  }
+
+  private static void printTiers(Cache<String, Object> catalog) {
+    @SuppressWarnings("unchecked")
+    CompositeTier<String> tiers = catalog.unwrap(CompositeTier.class);
+    CacheStatistics statistics = catalog.unwrap(CacheStatistics.class);
+    System.out.printf(Locale.ROOT, "%-8s %9s %12s %9s %9s%n", "tier", "entries", "bytes", "hits", "misses");
+    for (TierStatistics tier : tiers.statistics()) {
+      System.out.printf(Locale.ROOT, "%-8s %9d %12s %9d %9s%n", tier.tier(), tier.entries(),
+          tier.bytes() < 0 ? "(objects)" : String.valueOf(tier.bytes()), tier.hits(), "-");
+    }
+    System.out.printf(Locale.ROOT, "%-8s %9d %12d %9d %9d%n", "cache", tiers.size(), tiers.bytes(),
+        statistics.getCacheHits(), statistics.getCacheMisses());
   }
 }

@@ -1,5 +1,6 @@
 package io.tiercache.routing;
 
+import io.tiercache.serialization.KryoFactory;
 import io.tiercache.serialization.Serializer;
 import io.tiercache.tier.Envelope;
 import io.tiercache.tier.EnvelopeRemapper;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -46,6 +48,8 @@ public final class CompositeTier<K> implements Tier<K> {
   private final KeyLocks locks = new KeyLocks(1024);
   private final AtomicLongArray versions = new AtomicLongArray(locks.size());
   private final RoutingContext context;
+  private final LongAdder[] hits;
+  private final LongAdder misses = new LongAdder();
 
   /**
    * @param tiers the tiers in probe order, by name ({@link TierNames})
@@ -61,6 +65,25 @@ public final class CompositeTier<K> implements Tier<K> {
     this.strategy = strategy;
     this.keyOnly = strategy.routesByKeyOnly();
     this.context = new SizeMeasuringContext(names, serializer);
+    this.hits = new LongAdder[this.tiers.size()];
+    for (int i = 0; i < hits.length; i++) {
+      hits[i] = new LongAdder();
+    }
+  }
+
+  /** Returns a snapshot of each tier's entries, bytes and the lookups it answered, in probe order. */
+  public List<TierStatistics> statistics() {
+    List<TierStatistics> snapshot = new ArrayList<>();
+    for (int i = 0; i < tiers.size(); i++) {
+      Tier<K> tier = tiers.get(i);
+      snapshot.add(new TierStatistics(names.get(i), tier.size(), tier.bytes(), hits[i].sum()));
+    }
+    return snapshot;
+  }
+
+  /** Returns how many lookups found their key in no tier. */
+  public long misses() {
+    return misses.sum();
   }
 
   /** Returns the tiers, in probe order. */
@@ -107,28 +130,40 @@ public final class CompositeTier<K> implements Tier<K> {
   @Override
   public Envelope get(K key) {
     if (keyOnly) {
-      return tiers.get(route(key, null)).get(key);
+      int index = route(key, null);
+      return counted(index, tiers.get(index).get(key));
     }
     int stripe = locks.stripeOf(key);
     long before = versions.get(stripe);
     if ((before & 1) == 0) {
-      for (Tier<K> tier : tiers) {
-        Envelope envelope = tier.get(key);
+      for (int i = 0; i < tiers.size(); i++) {
+        Envelope envelope = tiers.get(i).get(key);
         if (envelope != null) {
-          return envelope;
+          return counted(i, envelope);
         }
       }
       if (versions.get(stripe) == before) {
+        misses.increment();
         return null;
       }
     }
     ReentrantLock lock = locks.stripe(stripe);
     lock.lock();
     try {
-      return locate(key).envelope;
+      Location found = locate(key);
+      return counted(found.index, found.envelope);
     } finally {
       lock.unlock();
     }
+  }
+
+  private Envelope counted(int index, Envelope envelope) {
+    if (envelope == null) {
+      misses.increment();
+    } else {
+      hits[index].increment();
+    }
+    return envelope;
   }
 
   /** Where a key is: its tier's index and record, or index -1. Called under the key's lock. */
@@ -296,6 +331,18 @@ public final class CompositeTier<K> implements Tier<K> {
   }
 
   @Override
+  public long bytes() {
+    long bytes = 0;
+    for (Tier<K> tier : tiers) {
+      long tierBytes = tier.bytes();
+      if (tierBytes > 0) {
+        bytes += tierBytes;
+      }
+    }
+    return bytes;
+  }
+
+  @Override
   public void clear() {
     for (Tier<K> tier : tiers) {
       tier.clear();
@@ -345,7 +392,7 @@ public final class CompositeTier<K> implements Tier<K> {
     }
   }
 
-  /** Sizes values for strategies: fast paths for bytes, strings and numbers; a serialization otherwise. */
+  /** Sizes values for strategies: fast paths for bytes, strings and numbers; a measuring serialization otherwise. */
   private static final class SizeMeasuringContext implements RoutingContext {
     private final List<String> tiers;
     private final Serializer serializer;
@@ -371,7 +418,7 @@ public final class CompositeTier<K> implements Tier<K> {
       if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
         return 8;
       }
-      return serializer.serialize(value).length;
+      return KryoFactory.measure(value);
     }
   }
 }

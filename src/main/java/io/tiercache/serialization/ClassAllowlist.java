@@ -28,7 +28,11 @@ public final class ClassAllowlist {
       "java.util.Collections$EmptyList", "java.util.Collections$EmptyMap", "java.util.Collections$EmptySet",
       "java.util.Collections$SingletonList", "java.util.Collections$SingletonMap",
       "java.util.Collections$SingletonSet", "java.util.concurrent.ConcurrentHashMap",
-      "java.net.URI", "java.time.**", "java.sql.Date", "java.sql.Timestamp");
+      "java.net.URI", "java.time.**", "java.sql.Date", "java.sql.Timestamp",
+      "java.util.ImmutableCollections$List12", "java.util.ImmutableCollections$ListN",
+      "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$SetN",
+      "java.util.ImmutableCollections$Map1", "java.util.ImmutableCollections$MapN",
+      "java.util.ImmutableCollections$SubList");
 
   private final List<String> exact = new ArrayList<>();
   private final List<String> packages = new ArrayList<>();

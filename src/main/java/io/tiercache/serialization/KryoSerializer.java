@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
@@ -62,7 +63,9 @@ public final class KryoSerializer implements Serializer {
     RegistryClassResolver resolver = new RegistryClassResolver();
     Kryo kryo = new Kryo(resolver, null);
     resolver.ready = true; // Kryo's constructor registers its built-ins through the resolver first
-    kryo.setRegistrationRequired(true); // class names never reach the data: ids from the registry do
+    kryo.setRegistrationRequired(true);
+    // List.of, Set.of, Map.of: Kryo's field serializer cannot reach into java.util on Java 17
+    ImmutableCollectionsSerializers.addDefaultSerializers(kryo); // class names never reach the data: ids from the registry do
     kryo.setReferences(true);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     return kryo;

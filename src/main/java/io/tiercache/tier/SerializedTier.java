@@ -227,7 +227,7 @@ public final class SerializedTier<K> implements Tier<K> {
     return capacity.entries();
   }
 
-  /** Returns the bytes of keys and records stored. */
+  @Override
   public long bytes() {
     return capacity.bytes();
   }

@@ -65,6 +65,11 @@ public interface Tier<K> extends AutoCloseable {
   /** Returns the number of mappings, expired ones included; an estimate where the engine only has one. */
   long size();
 
+  /** Returns the bytes the tier's records take (keys and values, serialized), or -1 if it does not know. */
+  default long bytes() {
+    return -1;
+  }
+
   /** Removes every mapping without notifying the {@link TierListener}. */
   void clear();
 

@@ -1,0 +1,126 @@
+package io.tiercache.serialization;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/** The default serializer: round trips, fast paths, deterministic keys, and the allowlist on both sides. */
+class KryoSerializerProperties {
+
+  private final ClassLoader loader = getClass().getClassLoader();
+
+  private KryoSerializer serializer(ClassRegistry registry, String... allowed) {
+    return new KryoSerializer(registry, ClassAllowlist.of(List.of(allowed)), () -> loader, "test store");
+  }
+
+  private final KryoSerializer serializer = serializer(ClassRegistry.inMemory());
+
+  private Object roundTrip(Object value) {
+    byte[] bytes = serializer.serialize(value);
+    return serializer.deserialize(bytes, 0, bytes.length);
+  }
+
+  @Property(tries = 200)
+  void fastPathValuesRoundTrip(@ForAll String text, @ForAll long number, @ForAll int small, @ForAll double real,
+      @ForAll byte[] bytes, @ForAll boolean flag) {
+    assertThat(roundTrip(text)).isEqualTo(text);
+    assertThat(roundTrip(number)).isEqualTo(number);
+    assertThat(roundTrip(small)).isEqualTo(small);
+    assertThat(roundTrip(real)).isEqualTo(real);
+    assertThat(roundTrip(bytes)).isEqualTo(bytes);
+    assertThat(roundTrip(flag)).isEqualTo(flag);
+    assertThat(serializer.serialize(text)).hasSize(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1);
+  }
+
+  @Property(tries = 200)
+  void collectionsRoundTripAndEqualKeysGiveEqualBytes(@ForAll List<String> list, @ForAll Map<Integer, String> map) {
+    ArrayList<String> arrayList = new ArrayList<>(list);
+    HashMap<Integer, String> hashMap = new HashMap<>(map);
+    assertThat(roundTrip(arrayList)).isEqualTo(arrayList);
+    assertThat(roundTrip(hashMap)).isEqualTo(hashMap);
+    assertThat(serializer.serialize(new ArrayList<>(list))).isEqualTo(serializer.serialize(arrayList));
+  }
+
+  /** An application class. */
+  public static final class Point {
+    int x;
+    int y;
+
+    Point() { }
+
+    Point(int x, int y) {
+      this.x = x;
+      this.y = y;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Point && ((Point) o).x == x && ((Point) o).y == y;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * x + y;
+    }
+  }
+
+  @Example
+  void aClassOutsideTheAllowlistIsRefusedOnWriteWithAPatternToAdd() {
+    assertThatThrownBy(() -> serializer.serialize(new Point(1, 2)))
+        .isInstanceOf(UnsafeClassException.class)
+        .hasMessageContaining(Point.class.getName())
+        .hasMessageContaining(Point.class.getPackageName() + ".*");
+  }
+
+  @Example
+  void registrationsArePersistedAndReadBackByAFreshSerializer() throws Exception {
+    Path file = Files.createTempFile("registry", ".txt");
+    Files.delete(file);
+    KryoSerializer writer = serializer(ClassRegistry.open(file), Point.class.getName());
+    byte[] bytes = writer.serialize(new ArrayList<>(List.of(new Point(3, 4))));
+    assertThat(Files.readString(file)).contains(Point.class.getName());
+
+    KryoSerializer reader = serializer(ClassRegistry.open(file), Point.class.getName());
+    assertThat(reader.deserialize(bytes, 0, bytes.length)).isEqualTo(List.of(new Point(3, 4)));
+
+    KryoSerializer distrustful = serializer(ClassRegistry.open(file));
+    assertThatThrownBy(() -> distrustful.deserialize(bytes, 0, bytes.length))
+        .isInstanceOf(UnsafeClassException.class)
+        .hasMessageContaining(Point.class.getName()).hasMessageContaining("neither registered nor allowlisted");
+  }
+
+  @Example
+  void bytesThatNameAClassInsteadOfAnIdAreRefused() {
+    // tag 0 (Kryo), then class id NAME + 2 = 1: "the class name follows"
+    byte[] forged = {0, 1, 'j', 'a', 'v', 'a'};
+    assertThatThrownBy(() -> serializer.deserialize(forged, 0, forged.length))
+        .isInstanceOf(UnsafeClassException.class).hasMessageContaining("tampered");
+    byte[] unknownId = {0, 100};
+    assertThatThrownBy(() -> serializer.deserialize(unknownId, 0, unknownId.length))
+        .isInstanceOf(UnsafeClassException.class).hasMessageContaining("class id 98");
+  }
+
+  @Example
+  void allowlistPatternsMatchClassesPackagesAndTrees() {
+    ClassAllowlist allowlist = ClassAllowlist.of(List.of("com.example.Order", "com.shop.*", "org.data.**"));
+    assertThat(allowlist.allows("com.example.Order")).isTrue();
+    assertThat(allowlist.allows("com.example.Other")).isFalse();
+    assertThat(allowlist.allows("com.shop.Cart")).isTrue();
+    assertThat(allowlist.allows("com.shop.sub.Cart")).isFalse();
+    assertThat(allowlist.allows("org.data.deep.Row")).isTrue();
+    assertThat(allowlist.allows("[Lcom.shop.Cart;")).isTrue();
+    assertThat(allowlist.allows("[[I")).isTrue();
+    assertThat(allowlist.allows("java.lang.Runtime")).isFalse();
+    assertThatThrownBy(() -> ClassAllowlist.of(List.of("com..bad")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("com..bad");
+  }
+}
