@@ -18,13 +18,15 @@ import javax.cache.integration.CacheWriter;
 
 /**
  * The configuration of a tiercache cache: everything of JSR-107's {@link MutableConfiguration} plus what
- * the standard lacks, starting with a bound on the heap tier. Build one with {@link #builder(Class, Class)};
- * a plain {@code MutableConfiguration} given to {@code createCache} is taken as one of these with the
- * defaults below.
+ * the standard lacks: a bound on the heap tier, the tiers and routing strategy of a composite cache, the
+ * serializer's allowlist. Build one with {@link #builder(Class, Class)}; a plain {@code MutableConfiguration}
+ * given to {@code createCache} is taken as one of these with the defaults.
  *
- * <p>Defaults: the heap tier holds at most {@value #DEFAULT_HEAP_MAXIMUM_SIZE} entries (evicting the least
- * valuable by Caffeine's W-TinyLFU policy beyond that); time comes from the system UTC clock; listener
- * deliveries and {@code loadAll} run on a shared pool of daemon threads.
+ * <p>Tier settings made here win over the configuration file's and the environment's; settings not made here
+ * come from them (see {@link ConfigurationSource}). Defaults: the heap tier alone, holding at most
+ * {@value #DEFAULT_HEAP_MAXIMUM_SIZE} entries (evicting the least valuable by Caffeine's W-TinyLFU policy beyond
+ * that); time from the system UTC clock; listener deliveries and {@code loadAll} on a shared pool of daemon
+ * threads.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -93,7 +95,7 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   /** Returns the clock that expiry is measured on. */
   public Clock getClock() {
-    return clock;
+    return clock == null ? Clock.systemUTC() : clock; // null after Java deserialization: the field is transient
   }
 
   /** Returns the executor of listener deliveries and {@code loadAll}, or null for the shared default. */

@@ -231,4 +231,87 @@ class ListenerTest {
       assertThat(event.getValue()).isEqualTo(11);
     });
   }
+
+  @Test
+  void aSynchronousListenerMayWriteToItsOwnCacheEvenTheSameKey() {
+    Cache<Integer, Integer> cache = manager.createCache("reentrant",
+        TierCacheConfiguration.builder(Integer.class, Integer.class).build());
+    cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
+        () -> (CacheEntryCreatedListener<Integer, Integer>) events -> events.forEach(event -> {
+          // normalise the value just written: an UPDATED event of the same registration follows
+          cache.put(event.getKey(), event.getValue() * 10);
+        }), null, false, true));
+    java.util.concurrent.CompletableFuture<Void> put =
+        java.util.concurrent.CompletableFuture.runAsync(() -> cache.put(1, 1));
+    assertThat(put).succeedsWithin(java.time.Duration.ofSeconds(20));
+    assertThat(cache.get(1)).isEqualTo(10);
+  }
+
+  @Test
+  void aListenerMayDeregisterItselfWithoutHangingTheCache() {
+    Cache<Integer, Integer> cache = manager.createCache("one-shot",
+        TierCacheConfiguration.builder(Integer.class, Integer.class).build());
+    AtomicInteger calls = new AtomicInteger();
+    @SuppressWarnings("unchecked")
+    MutableCacheEntryListenerConfiguration<Integer, Integer>[] self = new MutableCacheEntryListenerConfiguration[1];
+    self[0] = new MutableCacheEntryListenerConfiguration<>(
+        () -> (CacheEntryCreatedListener<Integer, Integer>) events -> {
+          calls.incrementAndGet();
+          cache.deregisterCacheEntryListener(self[0]);
+        }, null, false, true);
+    cache.registerCacheEntryListener(self[0]);
+    java.util.concurrent.CompletableFuture<Void> puts = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      cache.put(1, 1);
+      cache.put(2, 2);
+    });
+    assertThat(puts).succeedsWithin(java.time.Duration.ofSeconds(20));
+    assertThat(calls.get()).isEqualTo(1);
+  }
+
+  /** Counts what it hears. */
+  static final class Counting implements CacheEntryCreatedListener<Integer, Integer>, Serializable {
+    static final AtomicInteger HEARD = new AtomicInteger();
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends Integer, ? extends Integer>> events) {
+      events.forEach(event -> HEARD.incrementAndGet());
+    }
+  }
+
+  @Test
+  void aWriteThatFailsIsNeverAnnounced() {
+    Counting.HEARD.set(0);
+    Cache<Integer, Integer> cache = manager.createCache("failing-writer",
+        TierCacheConfiguration.builder(Integer.class, Integer.class)
+            .listener(new MutableCacheEntryListenerConfiguration<>(Counting::new, null, false, true))
+            .writeThrough(() -> new javax.cache.integration.CacheWriter<Integer, Integer>() {
+              @Override
+              public void write(Cache.Entry<? extends Integer, ? extends Integer> entry) {
+                if (entry.getKey() < 0) {
+                  throw new IllegalStateException("the database said no");
+                }
+              }
+
+              @Override
+              public void writeAll(java.util.Collection<Cache.Entry<? extends Integer, ? extends Integer>> entries) {
+                entries.forEach(this::write);
+                entries.clear();
+              }
+
+              @Override
+              public void delete(Object key) {
+              }
+
+              @Override
+              public void deleteAll(java.util.Collection<?> keys) {
+                keys.clear();
+              }
+            })
+            .build());
+    cache.put(1, 1);
+    assertThatThrownBy(() -> cache.put(-1, 1)).isInstanceOf(javax.cache.integration.CacheWriterException.class);
+    cache.put(2, 2);
+    assertThat(Counting.HEARD.get()).isEqualTo(2);
+    assertThat(cache.containsKey(-1)).isFalse();
+  }
 }
