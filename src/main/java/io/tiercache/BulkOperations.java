@@ -197,7 +197,8 @@ final class BulkOperations<K, V> {
 
   void removeAll() {
     Set<K> keys = new LinkedHashSet<>();
-    context.tier.iterator().forEachRemaining(entry -> keys.add(entry.getKey()));
+    // copies: the writer receives keys the application may keep, never the cache's own instances
+    context.tier.iterator().forEachRemaining(entry -> keys.add(context.copyIn(entry.getKey())));
     if (!keys.isEmpty()) {
       // an empty cache has nothing to delete, so the writer is not asked to delete nothing
       removeAll(keys);

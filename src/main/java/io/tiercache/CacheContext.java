@@ -90,7 +90,7 @@ final class CacheContext<K, V> {
   /** Removes a record found expired outside a compute, if it is still the one found, and publishes it. */
   void expire(K key, Envelope found) {
     tier.compute(key, (k, current) -> {
-      if (current == found) {
+      if (found.sameRecord(current)) {
         expiredInCompute(k, current);
         return null;
       }

@@ -67,6 +67,16 @@ final class TierAssembly {
           + " store-by-value caches", in.cacheName, settings.tiers());
       return heap(in);
     }
+    // the strategy first: a misconfigured one must fail before any store is opened (and locked)
+    TypeStrategy strategy = in.strategy;
+    if (strategy == null && settings.tiers().size() > 1) {
+      try {
+        strategy = TypeStrategies.create(settings.strategyName(), settings.strategyOptions(), in.classLoader.get());
+      } catch (IllegalArgumentException e) {
+        throw new io.tiercache.configuration.ConfigurationException("Cache '" + in.cacheName + "': strategy."
+            + e.getMessage().replaceFirst("^strategy option ", ""), e);
+      }
+    }
     Map<String, Tier<K>> tiers = new LinkedHashMap<>();
     List<String> unavailable = new ArrayList<>();
     TierUnavailableException firstFailure = null;
@@ -103,8 +113,10 @@ final class TierAssembly {
     if (tiers.size() == 1) {
       return tiers.values().iterator().next();
     }
-    TypeStrategy strategy = in.strategy != null ? in.strategy
-        : TypeStrategies.create(settings.strategyName(), settings.strategyOptions(), in.classLoader.get());
+    if (strategy == null) {
+      // configured with one tier, left with several: impossible today, but a strategy is still needed
+      strategy = TypeStrategies.create(settings.strategyName(), settings.strategyOptions(), in.classLoader.get());
+    }
     return new CompositeTier<>(tiers, strategy, serializer);
   }
 

@@ -390,12 +390,16 @@ public final class TierCache<K, V> implements Cache<K, V> {
   }
 
   private void requireKey(Object key) {
-    Objects.requireNonNull(key, "key");
+    if (key == null) {
+      throw new NullPointerException("Cache '" + getName() + "' does not accept null keys");
+    }
     context.checkKeyType(key);
   }
 
   private void requireValue(Object value) {
-    Objects.requireNonNull(value, "value");
+    if (value == null) {
+      throw new NullPointerException("Cache '" + getName() + "' does not accept null values");
+    }
     context.checkValueType(value);
   }
 

@@ -155,8 +155,10 @@ public final class TierCacheManager implements CacheManager {
       // caches the configuration file names are created on first use, like Caffeine's adapter does
       try {
         createCache(cacheName, new javax.cache.configuration.MutableConfiguration<>());
-      } catch (CacheException raced) {
-        // another thread created it first
+      } catch (CacheException failure) {
+        if (caches.get(cacheName) == null) {
+          throw failure; // not a race with another creator: the declared cache cannot be created
+        }
       }
       cache = caches.get(cacheName);
     }

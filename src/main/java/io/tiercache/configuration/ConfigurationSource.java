@@ -45,9 +45,10 @@ import javax.cache.CacheException;
  * {@code TIERCACHE_default_rocksdb_sync=true} or {@code TIERCACHE_default_heap_maximum__size=5000}. Values
  * are HOCON, so lists work: {@code TIERCACHE_default_tiers=[heap,rocksdb]}.
  *
- * <p>Precedence, highest first: a {@code TierCacheConfiguration}'s own settings, environment overrides, the
- * file's section for the cache ({@code tiercache.caches."name"}), the file's {@code tiercache.default}, the
- * built-in defaults.
+ * <p>Precedence, highest first: a {@code TierCacheConfiguration}'s own settings; then the cache's section
+ * ({@code tiercache.caches."name"}); then {@code tiercache.default}; then the built-in defaults. Environment
+ * overrides replace the value at the path they name, in whichever of those sections that is
+ * ({@code TIERCACHE_caches_orders_rocksdb_sync} for one cache, {@code TIERCACHE_default_...} for the rest).
  */
 public final class ConfigurationSource {
 
@@ -55,6 +56,7 @@ public final class ConfigurationSource {
   public static final String SYSTEM_PROPERTY = "tiercache.config";
 
   private static final String ENV_PREFIX = "TIERCACHE_";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigurationSource.class);
   private static final Set<String> ROOT_KEYS = Set.of("directory", "default", "caches");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
       "", Set.of("tiers", "strict", "transient", "strategy", "serializer", "heap", "mapdb", "rocksdb"),
@@ -151,8 +153,16 @@ public final class ConfigurationSource {
       if (!variable.getKey().startsWith(ENV_PREFIX)) {
         continue;
       }
-      String path = "tiercache." + variable.getKey().substring(ENV_PREFIX.length())
+      String relative = variable.getKey().substring(ENV_PREFIX.length())
           .replace("__", "\u0000").replace('_', '.').replace('\u0000', '-');
+      String root = relative.contains(".") ? relative.substring(0, relative.indexOf('.')) : relative;
+      if (!ROOT_KEYS.contains(root) || relative.endsWith(".") || relative.contains("..")) {
+        // TIERCACHE_HOME and the like belong to someone else: ignore them rather than fail every manager
+        LOG.warn("Ignoring environment variable {}: it names no tiercache setting (tiercache.{})",
+            variable.getKey(), relative);
+        continue;
+      }
+      String path = "tiercache." + relative;
       String origin = "environment variable " + variable.getKey();
       Config value;
       try {

@@ -25,6 +25,7 @@ public final class ExpiryCalculator {
   private final ExpiryPolicy policy;
   private final Clock clock;
   private final boolean eternal;
+  private final java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param policy the cache's policy
@@ -65,7 +66,7 @@ public final class ExpiryCalculator {
     try {
       duration = policy.getExpiryForCreation();
     } catch (RuntimeException e) {
-      LOG.warn("ExpiryPolicy {} threw from getExpiryForCreation; treating the entry as eternal", policy, e);
+      report("getExpiryForCreation; treating the entry as eternal", e);
       return Envelope.ETERNAL;
     }
     return duration == null ? Envelope.ETERNAL : instant(duration, now);
@@ -77,7 +78,7 @@ public final class ExpiryCalculator {
     try {
       duration = policy.getExpiryForAccess();
     } catch (RuntimeException e) {
-      LOG.warn("ExpiryPolicy {} threw from getExpiryForAccess; leaving the expiry unchanged", policy, e);
+      report("getExpiryForAccess; leaving the expiry unchanged", e);
       return UNCHANGED;
     }
     return duration == null ? UNCHANGED : instant(duration, now);
@@ -89,10 +90,19 @@ public final class ExpiryCalculator {
     try {
       duration = policy.getExpiryForUpdate();
     } catch (RuntimeException e) {
-      LOG.warn("ExpiryPolicy {} threw from getExpiryForUpdate; leaving the expiry unchanged", policy, e);
+      report("getExpiryForUpdate; leaving the expiry unchanged", e);
       return UNCHANGED;
     }
     return duration == null ? UNCHANGED : instant(duration, now);
+  }
+
+  /** A broken policy is reported loudly once, then quietly: it may throw on every operation. */
+  private void report(String what, RuntimeException e) {
+    if (warned.compareAndSet(false, true)) {
+      LOG.warn("ExpiryPolicy {} threw from {} (reported once; later failures are logged at debug)", policy, what, e);
+    } else {
+      LOG.debug("ExpiryPolicy {} threw from {}", policy, what, e);
+    }
   }
 
   private static long instant(Duration duration, long now) {

@@ -29,16 +29,22 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class StoreDirectory implements AutoCloseable {
 
+  /**
+   * Directories this JVM holds. Checked before a lock file is even opened: on Linux, closing any descriptor of
+   * a file drops every lock this process holds on it, so a refused second attempt must not touch the file.
+   */
+  private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final Path root;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final ClassRegistry registry;
 
-  private StoreDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+  private StoreDirectory(Path root, FileChannel lockChannel, FileLock lock, ClassRegistry registry) {
     this.root = root;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.registry = ClassRegistry.open(root.resolve("kryo-classes.registry"));
+    this.registry = registry;
   }
 
   /**
@@ -56,6 +62,19 @@ public final class StoreDirectory implements AutoCloseable {
     if (!Files.isWritable(absolute)) {
       throw new TierUnavailableException("The tiercache directory " + absolute + " is not writable", null);
     }
+    if (!HELD.add(absolute)) {
+      throw new TierUnavailableException("The tiercache directory " + absolute + " is already open in this"
+          + " process by another cache manager; use one cache manager per directory", null);
+    }
+    try {
+      return lock(absolute);
+    } catch (RuntimeException e) {
+      HELD.remove(absolute);
+      throw e;
+    }
+  }
+
+  private static StoreDirectory lock(Path absolute) {
     Path lockFile = absolute.resolve("tiercache.lock");
     FileChannel channel;
     try {
@@ -88,7 +107,18 @@ public final class StoreDirectory implements AutoCloseable {
     } catch (IOException e) {
       // the pid is only for the message another process shows; the lock is what matters
     }
-    return new StoreDirectory(absolute, channel, lock);
+    try {
+      return new StoreDirectory(absolute, channel, lock, ClassRegistry.open(absolute.resolve("kryo-classes.registry")));
+    } catch (RuntimeException e) {
+      // a registry that cannot be read must not leave the directory locked for the rest of the process
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing the channel releases it too
+      }
+      closeQuietly(channel);
+      throw e;
+    }
   }
 
   private static String readHolder(Path lockFile) {
@@ -142,6 +172,7 @@ public final class StoreDirectory implements AutoCloseable {
       // closing the channel releases it too
     }
     closeQuietly(lockChannel);
+    HELD.remove(root);
   }
 
   private static void closeQuietly(FileChannel channel) {

@@ -41,6 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CompositeTier<K> implements Tier<K> {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CompositeTier.class);
+
   private final List<Tier<K>> tiers;
   private final List<String> names;
   private final TypeStrategy strategy;
@@ -205,9 +207,13 @@ public final class CompositeTier<K> implements Tier<K> {
       }
       int target = keyOnly ? route(key, null) : route(key, replacement.value());
       if (found.index < 0 || found.index == target) {
-        return tiers.get(target).compute(key, (k, current) -> replacement);
+        Envelope stored = tiers.get(target).compute(key, (k, current) -> replacement);
+        removeStaleCopiesAfter(key, target);
+        return stored;
       }
-      return move(key, found.index, target, replacement, stripe);
+      Envelope stored = move(key, found.index, target, replacement, stripe);
+      removeStaleCopiesAfter(key, Math.max(found.index, target));
+      return stored;
     } finally {
       lock.unlock();
     }
@@ -218,7 +224,13 @@ public final class CompositeTier<K> implements Tier<K> {
     try {
       if (to < from) {
         Envelope stored = tiers.get(to).compute(key, (k, current) -> replacement);
-        tiers.get(from).compute(key, (k, current) -> null);
+        try {
+          tiers.get(from).compute(key, (k, current) -> null);
+        } catch (RuntimeException leftBehind) {
+          // the new value is stored in front and wins every lookup; the copy behind goes at the next write
+          LOG.warn("Could not remove the old copy of a moved entry from tier {}: {}", names.get(from),
+              leftBehind.getMessage());
+        }
         return stored;
       }
       // Moving later in probe order: the earlier copy must go first, or a crash between the two steps
@@ -238,7 +250,11 @@ public final class CompositeTier<K> implements Tier<K> {
     }
   }
 
-  /** After a crash mid-move a key may linger in a later tier; a removal must not let it resurface. */
+  /**
+   * After a crash mid-move a key may linger in a later tier. Every write clears the tiers behind the one it
+   * wrote (a cheap probe each: a bloom filter in RocksDB), so a stale copy can never resurface when the
+   * current one is evicted or removed.
+   */
   private void removeStaleCopiesAfter(K key, int index) {
     if (keyOnly) {
       return;
@@ -297,18 +313,33 @@ public final class CompositeTier<K> implements Tier<K> {
     return found;
   }
 
+  /**
+   * Iterates tier by tier. An entry is returned from the first tier, in probe order, that holds it, so a copy
+   * an entry left behind while moving is never returned twice. Like any weakly consistent iterator it may
+   * miss an entry that moves into a tier it has already passed.
+   */
   @Override
   public Iterator<Map.Entry<K, Envelope>> iterator() {
-    Iterator<Tier<K>> remaining = tiers.iterator();
     return new Iterator<>() {
+      private int tier = -1;
       private Iterator<Map.Entry<K, Envelope>> current = Collections.emptyIterator();
+      private Map.Entry<K, Envelope> next;
 
       @Override
       public boolean hasNext() {
-        while (!current.hasNext() && remaining.hasNext()) {
-          current = remaining.next().iterator();
+        while (next == null) {
+          while (!current.hasNext()) {
+            if (++tier >= tiers.size()) {
+              return false;
+            }
+            current = tiers.get(tier).iterator();
+          }
+          Map.Entry<K, Envelope> candidate = current.next();
+          if (!heldByEarlierTier(candidate.getKey(), tier)) {
+            next = candidate;
+          }
         }
-        return current.hasNext();
+        return true;
       }
 
       @Override
@@ -316,9 +347,20 @@ public final class CompositeTier<K> implements Tier<K> {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        return current.next();
+        Map.Entry<K, Envelope> entry = next;
+        next = null;
+        return entry;
       }
     };
+  }
+
+  private boolean heldByEarlierTier(K key, int index) {
+    for (int i = 0; i < index; i++) {
+      if (tiers.get(i).get(key) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -66,11 +66,26 @@ public final class ClassAllowlist {
     return new ClassAllowlist(all);
   }
 
-  /** Checks a pattern's shape: a dotted Java name, optionally ending in {@code .*} or {@code .**}. */
+  /**
+   * Checks a pattern's shape: a dotted Java name, optionally ending in {@code .*} or {@code .**}. Patterns
+   * that would open whole platforms ({@code java.*}, {@code javax.**}, {@code org.**}) are refused: they would
+   * allow the classes deserialization attacks are built from.
+   */
   public static void validate(String pattern) {
     if (pattern == null || !pattern.trim().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*(\\.\\*\\*?)?")) {
       throw new IllegalArgumentException("'" + pattern + "' is not a class allowlist pattern; use a class name "
           + "(com.example.Order), a package (com.example.*) or a package tree (com.example.**)");
+    }
+    String trimmed = pattern.trim();
+    if (trimmed.endsWith("*")) {
+      String prefix = trimmed.substring(0, trimmed.indexOf('*') - 1);
+      boolean platform = prefix.matches("(java|javax|jdk|sun|com\\.sun)(\\..*)?");
+      boolean everyone = prefix.matches("org|com|net|io|edu|gov|de|uk|fr|nl|ch|jp|cn");
+      if (platform || everyone) {
+        throw new IllegalArgumentException("allowlist pattern '" + pattern + "' is too broad: it would let"
+            + " stored data instantiate " + (platform ? "JDK internals" : "every class under '" + prefix + "'")
+            + "; name your own packages (com.example.*) or single JDK classes");
+      }
     }
   }
 

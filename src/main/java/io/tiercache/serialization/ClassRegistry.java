@@ -47,9 +47,21 @@ public final class ClassRegistry {
     ClassRegistry registry = new ClassRegistry(file);
     if (Files.exists(file)) {
       try {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String content = Files.readString(file, StandardCharsets.UTF_8);
+        List<String> lines = new java.util.ArrayList<>(List.of(content.split("\n", -1)));
+        String tail = lines.remove(lines.size() - 1); // after the last newline: empty, or torn by a crash
         for (int i = 0; i < lines.size(); i++) {
           registry.load(lines.get(i), file, i + 1);
+        }
+        if (!tail.isEmpty()) {
+          // an append interrupted by a crash: its id was never handed out, so the line is dropped
+          LoggerHolder.LOG.warn("Class registry {} ends with an unterminated line '{}' (a crash while appending);"
+              + " dropping it", file, tail.replace('\0', ' ').trim());
+          byte[] kept = content.substring(0, content.length() - tail.length()).getBytes(StandardCharsets.UTF_8);
+          try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(kept.length);
+            channel.force(true);
+          }
         }
       } catch (IOException e) {
         throw new SerializationException("Cannot read the class registry " + file + ": " + e, e);
@@ -58,12 +70,19 @@ public final class ClassRegistry {
     return registry;
   }
 
+  private static final class LoggerHolder {
+    static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClassRegistry.class);
+  }
+
   private void load(String line, Path source, int lineNumber) {
     if (line.isBlank()) {
-      return; // a torn final line from a crash while appending is blank or partial
+      return;
     }
     int tab = line.indexOf('\t');
     try {
+      if (tab < 0) {
+        throw new IllegalArgumentException("no tab");
+      }
       int id = Integer.parseInt(line.substring(0, tab));
       String name = line.substring(tab + 1).trim();
       if (id < FIRST_ID || name.isEmpty()) {

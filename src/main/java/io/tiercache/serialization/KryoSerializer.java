@@ -38,6 +38,7 @@ public final class KryoSerializer implements Serializer {
   private final Supplier<ClassLoader> classLoader;
   private final String storeName;
   private final Pool<Kryo> pool;
+  private final Pool<Kryo> keyPool;
 
   /**
    * @param registry the store's persistent class registrations
@@ -54,19 +55,27 @@ public final class KryoSerializer implements Serializer {
     this.pool = new Pool<>(true, false, 32) {
       @Override
       protected Kryo create() {
-        return newKryo();
+        return newKryo(true);
+      }
+    };
+    this.keyPool = new Pool<>(true, false, 32) {
+      @Override
+      protected Kryo create() {
+        return newKryo(false);
       }
     };
   }
 
-  private Kryo newKryo() {
+  private Kryo newKryo(boolean references) {
     RegistryClassResolver resolver = new RegistryClassResolver();
     Kryo kryo = new Kryo(resolver, null);
     resolver.ready = true; // Kryo's constructor registers its built-ins through the resolver first
     kryo.setRegistrationRequired(true);
     // List.of, Set.of, Map.of: Kryo's field serializer cannot reach into java.util on Java 17
     ImmutableCollectionsSerializers.addDefaultSerializers(kryo); // class names never reach the data: ids from the registry do
-    kryo.setReferences(true);
+    // Values keep shared and cyclic graphs intact. Keys must give equal bytes for equal keys, which
+    // reference tracking breaks (a String seen twice is written as a back-reference), so keys go without it.
+    kryo.setReferences(references);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     return kryo;
   }
@@ -83,6 +92,15 @@ public final class KryoSerializer implements Serializer {
 
   @Override
   public byte[] serialize(Object object) {
+    return serialize(object, pool);
+  }
+
+  @Override
+  public byte[] serializeKey(Object key) {
+    return serialize(key, keyPool);
+  }
+
+  private byte[] serialize(Object object, Pool<Kryo> kryos) {
     if (object instanceof byte[]) {
       byte[] bytes = (byte[]) object;
       byte[] out = new byte[bytes.length + 1];
@@ -112,7 +130,7 @@ public final class KryoSerializer implements Serializer {
     if (object instanceof Boolean) {
       return new byte[] {TAG_BOOLEAN, (byte) ((Boolean) object ? 1 : 0)};
     }
-    Kryo kryo = pool.obtain();
+    Kryo kryo = kryos.obtain();
     try (Output output = new Output(256, -1)) {
       kryo.setClassLoader(classLoader.get());
       output.writeByte(TAG_KRYO);
@@ -128,12 +146,21 @@ public final class KryoSerializer implements Serializer {
       throw new SerializationException("Cannot serialize a " + object.getClass().getName() + " for "
           + storeName + ": " + e.getMessage(), e);
     } finally {
-      pool.free(kryo);
+      kryos.free(kryo);
     }
   }
 
   @Override
   public Object deserialize(byte[] bytes, int offset, int length) {
+    return deserialize(bytes, offset, length, pool);
+  }
+
+  @Override
+  public Object deserializeKey(byte[] bytes, int offset, int length) {
+    return deserialize(bytes, offset, length, keyPool);
+  }
+
+  private Object deserialize(byte[] bytes, int offset, int length, Pool<Kryo> kryos) {
     if (length < 1) {
       throw new SerializationException("Empty record in " + storeName, null);
     }
@@ -155,15 +182,15 @@ public final class KryoSerializer implements Serializer {
       case TAG_BOOLEAN:
         return bytes[offset + 1] != 0;
       case TAG_KRYO:
-        return readWithKryo(bytes, offset + 1, length - 1);
+        return readWithKryo(bytes, offset + 1, length - 1, kryos);
       default:
         throw new SerializationException("Unknown serialization tag " + tag + " in " + storeName
             + ": the data was not written by this serializer", null);
     }
   }
 
-  private Object readWithKryo(byte[] bytes, int offset, int length) {
-    Kryo kryo = pool.obtain();
+  private Object readWithKryo(byte[] bytes, int offset, int length, Pool<Kryo> kryos) {
+    Kryo kryo = kryos.obtain();
     try (Input input = new Input(bytes, offset, length)) {
       kryo.setClassLoader(classLoader.get());
       return kryo.readClassAndObject(input);
@@ -176,7 +203,7 @@ public final class KryoSerializer implements Serializer {
       }
       throw new SerializationException("Cannot deserialize a record of " + storeName + ": " + e.getMessage(), e);
     } finally {
-      pool.free(kryo);
+      kryos.free(kryo);
     }
   }
 

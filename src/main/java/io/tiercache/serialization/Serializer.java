@@ -29,6 +29,19 @@ public interface Serializer {
   byte[] serialize(Object object);
 
   /**
+   * Serializes a key. Disk tiers find keys by these bytes, so equal keys must give equal bytes; the default
+   * is {@link #serialize}, which an implementation overrides when its object form depends on identity.
+   */
+  default byte[] serializeKey(Object key) {
+    return serialize(key);
+  }
+
+  /** Deserializes bytes written by {@link #serializeKey}; the default is {@link #deserialize}. */
+  default Object deserializeKey(byte[] bytes, int offset, int length) {
+    return deserialize(bytes, offset, length);
+  }
+
+  /**
    * Deserializes bytes written by {@link #serialize}.
    *
    * @throws UnsafeClassException if the bytes name a class that is neither registered nor allowlisted

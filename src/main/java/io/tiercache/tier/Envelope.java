@@ -40,6 +40,21 @@ public final class Envelope {
     return origin;
   }
 
+  /**
+   * Returns true when {@code other} is the same stored record as this one: the same object, or (for tiers
+   * that decode a fresh envelope on every read) decoded from the same record bytes.
+   */
+  public boolean sameRecord(Envelope other) {
+    if (this == other) {
+      return true;
+    }
+    if (other == null || origin == null || other.origin == null) {
+      return false;
+    }
+    return origin instanceof byte[] && other.origin instanceof byte[]
+        ? java.util.Arrays.equals((byte[]) origin, (byte[]) other.origin) : origin.equals(other.origin);
+  }
+
   /** Returns the stored value. */
   public Object value() {
     return value;

@@ -29,6 +29,13 @@ public final class KeyLocks {
     return stripes[hash & mask];
   }
 
+  /** Returns the lock of the stripe of a key's serialized form, so every path to a record shares one lock. */
+  public ReentrantLock lockForBytes(byte[] keyBytes) {
+    int hash = java.util.Arrays.hashCode(keyBytes);
+    hash ^= (hash >>> 16);
+    return stripes[hash & mask];
+  }
+
   /** Returns the index of the stripe {@code key} falls in. */
   public int stripeOf(Object key) {
     int hash = key.hashCode();

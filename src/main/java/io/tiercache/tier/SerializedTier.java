@@ -3,28 +3,32 @@ package io.tiercache.tier;
 import io.tiercache.persistence.RecordFormat;
 import io.tiercache.serialization.Serializer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A tier over a {@link ByteStore}: keys and values are serialized, values inside a {@link RecordFormat}
- * record whose header carries the expiry. {@link #compute} holds a striped per-key lock around read, remap and
- * write, which makes it atomic per key since every writer of the store goes through it.
+ * record whose header carries the expiry. {@link #compute} holds a striped lock (by the key's bytes) around
+ * read, remap and write, which makes it atomic per key since every writer of the store goes through it;
+ * {@link #clear} excludes all of them, so the occupancy counters never drift.
  *
- * <p>Eviction: after a write leaves the tier over its {@link Capacity}, records are removed from a random
- * starting point of the store's key order (hash order for MapDB, byte order for RocksDB) until it is within
- * bounds, which makes victims effectively random with respect to age and use. Expired records met on the way
- * are reported as expired, the rest as capacity evictions.
+ * <p>Eviction: after a write leaves the tier over its {@link Capacity}, records are removed, starting from a
+ * random point of the store's key order where the engine has one (RocksDB) and in hash order otherwise
+ * (MapDB), until it is within bounds. Expired records met on the way are reported as expired, the rest as
+ * capacity evictions. A record that cannot be decoded any more is deleted all the same, with a warning.
  *
  * @param <K> the key type
  */
 public final class SerializedTier<K> implements Tier<K> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SerializedTier.class);
 
   private final String name;
   private final ByteStore store;
@@ -32,13 +36,14 @@ public final class SerializedTier<K> implements Tier<K> {
   private final Capacity capacity;
   private final TierListener<? super K> listener;
   private final KeyLocks locks = new KeyLocks(256);
+  private final ReentrantReadWriteLock clearLock = new ReentrantReadWriteLock();
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final java.time.Clock clock;
   /** The last value this thread checked and its bytes, so the write that follows a check reuses them. */
   private final ThreadLocal<Object[]> checked = ThreadLocal.withInitial(() -> new Object[2]);
 
   /**
-   * @param name the tier's name in logs and errors, such as {@code rocksdb}
+   * @param name the tier's name in logs and errors, such as {@code rocksdb:/data/cache#orders}
    * @param store the engine
    * @param serializer serializes keys and values
    * @param capacity the bound; its counters must already count what the store holds
@@ -66,7 +71,7 @@ public final class SerializedTier<K> implements Tier<K> {
 
   @Override
   public String name() {
-    return name;
+    return name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
   }
 
   private Envelope decode(byte[] record) {
@@ -84,25 +89,23 @@ public final class SerializedTier<K> implements Tier<K> {
   private byte[] encode(Envelope envelope) {
     Object[] memo = checked.get();
     if (memo[0] == envelope.value()) {
-      byte[] value = (byte[]) memo[1];
-      memo[0] = null;
-      memo[1] = null;
-      return RecordFormat.encode(envelope, serializer, value);
+      return RecordFormat.encode(envelope, serializer, (byte[]) memo[1]);
     }
     return RecordFormat.encode(envelope, serializer);
   }
 
   @Override
   public Envelope get(K key) {
-    byte[] record = store.get(serializer.serialize(key));
+    byte[] record = store.get(serializer.serializeKey(key));
     return record == null ? null : decode(record);
   }
 
   @Override
   public Envelope compute(K key, EnvelopeRemapper<K> remapper) {
-    byte[] keyBytes = serializer.serialize(key);
+    byte[] keyBytes = serializer.serializeKey(key);
     Envelope result;
-    ReentrantLock lock = locks.lockFor(key);
+    clearLock.readLock().lock();
+    ReentrantLock lock = locks.lockForBytes(keyBytes);
     lock.lock();
     try {
       byte[] oldRecord = store.get(keyBytes);
@@ -126,6 +129,10 @@ public final class SerializedTier<K> implements Tier<K> {
       result = new Envelope(replacement.value(), replacement.expireAtMillis(), newRecord);
     } finally {
       lock.unlock();
+      clearLock.readLock().unlock();
+      Object[] memo = checked.get();
+      memo[0] = null; // never keep a checked value (it may be a large blob) beyond its operation
+      memo[1] = null;
     }
     if (capacity.isExceeded()) {
       evict();
@@ -135,16 +142,18 @@ public final class SerializedTier<K> implements Tier<K> {
 
   @Override
   public void updateExpiry(K key, Envelope envelope, long expireAtMillis) {
-    byte[] keyBytes = serializer.serialize(key);
-    ReentrantLock lock = locks.lockFor(key);
+    byte[] keyBytes = serializer.serializeKey(key);
+    clearLock.readLock().lock();
+    ReentrantLock lock = locks.lockForBytes(keyBytes);
     lock.lock();
     try {
       byte[] record = store.get(keyBytes);
-      if (record != null && envelope.origin() instanceof byte[] && Arrays.equals(record, (byte[]) envelope.origin())) {
+      if (record != null && envelope.sameRecord(new Envelope(envelope.value(), 0, record))) {
         store.put(keyBytes, RecordFormat.withExpireAt(record, expireAtMillis));
       }
     } finally {
       lock.unlock();
+      clearLock.readLock().unlock();
     }
   }
 
@@ -154,7 +163,7 @@ public final class SerializedTier<K> implements Tier<K> {
     List<byte[]> keyBytes = new ArrayList<>();
     for (K key : keys) {
       keyList.add(key);
-      keyBytes.add(serializer.serialize(key));
+      keyBytes.add(serializer.serializeKey(key));
     }
     List<byte[]> records = store.getAll(keyBytes);
     Map<K, Envelope> found = new LinkedHashMap<>();
@@ -183,7 +192,7 @@ public final class SerializedTier<K> implements Tier<K> {
         }
         Map.Entry<byte[], byte[]> record = records.next();
         @SuppressWarnings("unchecked")
-        K key = (K) serializer.deserialize(record.getKey(), 0, record.getKey().length);
+        K key = (K) serializer.deserializeKey(record.getKey(), 0, record.getKey().length);
         return Map.entry(key, decode(record.getValue()));
       }
     };
@@ -193,32 +202,58 @@ public final class SerializedTier<K> implements Tier<K> {
     if (!evictionLock.tryLock()) {
       return; // another thread is already evicting; it will bring the tier within bounds
     }
+    clearLock.readLock().lock();
     try {
-      byte[] start = new byte[4];
-      ThreadLocalRandom.current().nextBytes(start);
-      Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(start);
+      Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(randomStart());
       long now = clock.millis();
       while (capacity.isExceeded() && records.hasNext()) {
-        byte[] keyBytes = records.next().getKey();
-        @SuppressWarnings("unchecked")
-        K key = (K) serializer.deserialize(keyBytes, 0, keyBytes.length);
-        ReentrantLock lock = locks.lockFor(key);
-        lock.lock();
-        try {
-          byte[] record = store.get(keyBytes);
-          if (record == null) {
-            continue;
-          }
-          store.delete(keyBytes);
-          capacity.removed(keyBytes.length + record.length);
-          boolean expired = RecordFormat.expireAt(record) <= now;
-          listener.onRemoval(key, decode(record), expired ? RemovalCause.EXPIRED : RemovalCause.CAPACITY);
-        } finally {
-          lock.unlock();
-        }
+        evictOne(records.next().getKey(), now);
       }
     } finally {
+      clearLock.readLock().unlock();
       evictionLock.unlock();
+    }
+  }
+
+  /** A random point in key order: keys begin with a serializer tag byte, so the hint keeps the first key's. */
+  private byte[] randomStart() {
+    Iterator<Map.Entry<byte[], byte[]>> first = store.iterator(null);
+    if (!first.hasNext()) {
+      return null;
+    }
+    byte[] firstKey = first.next().getKey();
+    byte[] hint = new byte[Math.max(2, Math.min(firstKey.length, 9))];
+    java.util.concurrent.ThreadLocalRandom.current().nextBytes(hint);
+    hint[0] = firstKey[0];
+    return hint;
+  }
+
+  private void evictOne(byte[] keyBytes, long now) {
+    ReentrantLock lock = locks.lockForBytes(keyBytes);
+    lock.lock();
+    try {
+      byte[] record = store.get(keyBytes);
+      if (record == null) {
+        return;
+      }
+      store.delete(keyBytes);
+      capacity.removed(keyBytes.length + record.length);
+      K key;
+      Envelope envelope;
+      try {
+        @SuppressWarnings("unchecked")
+        K decodedKey = (K) serializer.deserializeKey(keyBytes, 0, keyBytes.length);
+        key = decodedKey;
+        envelope = decode(record);
+      } catch (RuntimeException undecodable) {
+        // evicting must never fail the write that triggered it; the record is gone, only its event is lost
+        LOG.warn("Evicted a record of {} that can no longer be decoded: {}", name, undecodable.getMessage());
+        return;
+      }
+      boolean expired = RecordFormat.expireAt(record) <= now;
+      listener.onRemoval(key, envelope, expired ? RemovalCause.EXPIRED : RemovalCause.CAPACITY);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -234,8 +269,14 @@ public final class SerializedTier<K> implements Tier<K> {
 
   @Override
   public void clear() {
-    store.clear();
-    capacity.reset();
+    clearLock.writeLock().lock();
+    try {
+      store.clear();
+      capacity.reset();
+      countExisting(store, capacity); // whatever the engine still holds, counted exactly
+    } finally {
+      clearLock.writeLock().unlock();
+    }
   }
 
   @Override

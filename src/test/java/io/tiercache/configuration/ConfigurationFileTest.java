@@ -50,7 +50,7 @@ class ConfigurationFileTest {
     Path file = write("env.conf", "tiercache.default { tiers = [heap], heap.maximum-size = 10 }");
     ConfigurationSource source = ConfigurationSource.load(file.toUri(), getClass().getClassLoader(),
         Map.of("TIERCACHE_default_tiers", "[heap, mapdb]", "TIERCACHE_default_heap_maximum__size", "5000",
-            "HOME", "/irrelevant"));
+            "HOME", "/irrelevant", "TIERCACHE_HOME", "/opt/someone-elses-variable"));
     CacheSettings settings = source.settingsFor("any", Map.of());
     assertThat(settings.tiers()).containsExactly("heap", "mapdb");
     assertThat(settings.heapMaximumSize()).isEqualTo(5000);

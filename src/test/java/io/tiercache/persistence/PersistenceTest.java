@@ -238,4 +238,26 @@ class PersistenceTest {
           .hasMessageContaining("already open in this process");
     }
   }
+
+  @Test
+  void anExpiredRecordOnDiskIsRemovedWhenReadAndAnnounced() {
+    io.tiercache.testing.FakeClock clock = new io.tiercache.testing.FakeClock();
+    List<String> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (CacheManager manager = manager(directory)) {
+      Cache<String, String> cache = manager.createCache("ttl",
+          TierCacheConfiguration.builder(String.class, String.class).tiers("rocksdb").clock(clock)
+              .expiryPolicy(javax.cache.expiry.CreatedExpiryPolicy.factoryOf(javax.cache.expiry.Duration.ONE_MINUTE))
+              .listener(new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
+                  () -> (javax.cache.event.CacheEntryExpiredListener<String, String>) events ->
+                      events.forEach(event -> expired.add(event.getKey() + "=" + event.getValue())),
+                  null, true, true))
+              .build());
+      cache.put("k", "v");
+      clock.advance(java.time.Duration.ofMinutes(2));
+      assertThat(cache.get("k")).isNull();
+      assertThat(expired).containsExactly("k=v");
+      assertThat(cache.unwrap(org.rocksdb.RocksDB.class)).isNotNull();
+      assertThat(cache.unwrap(io.tiercache.tier.ByteStore.class).get(new byte[] {2, 'k'})).isNull();
+    }
+  }
 }

@@ -175,4 +175,20 @@ class CompositeTierMoveTest {
     assertThat(heapAndRocks.route("k", TierNames.MAPDB)).isEqualTo(1); // tie: the larger tier
     assertThat(heapAndRocks.route("k", TierNames.ROCKSDB)).isEqualTo(1);
   }
+
+  @Test
+  void aCopyLeftBehindByACrashedMoveNeverResurfacesNorIteratesTwice() {
+    // the state a crash between "write the new tier" and "delete the old one" leaves: two copies
+    composite.tiers().get(1).compute("k", (key, current) -> new Envelope(4L, Envelope.ETERNAL));
+    composite.tiers().get(2).compute("k", (key, current) -> new Envelope(2L, Envelope.ETERNAL));
+    List<Object> iterated = new ArrayList<>();
+    composite.iterator().forEachRemaining(entry -> iterated.add(entry.getValue().value()));
+    assertThat(iterated).containsExactly(4L);
+    assertThat(composite.get("k").value()).isEqualTo(4L);
+
+    composite.compute("k", (key, current) -> new Envelope(7L, Envelope.ETERNAL)); // 7 % 3 = 1: stays in mapdb
+    assertThat(tiersHolding("k")).isEqualTo(1);
+    composite.compute("k", (key, current) -> null);
+    assertThat(composite.get("k")).as("the stale copy must not come back").isNull();
+  }
 }

@@ -123,4 +123,49 @@ class KryoSerializerProperties {
     assertThatThrownBy(() -> ClassAllowlist.of(List.of("com..bad")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("com..bad");
   }
+
+  /** A key of two strings. */
+  public static final class Pair {
+    String left;
+    String right;
+
+    Pair() { }
+
+    Pair(String left, String right) {
+      this.left = left;
+      this.right = right;
+    }
+  }
+
+  @Example
+  void equalKeysSerializeToEqualBytesWhateverTheirSharing() {
+    KryoSerializer keys = serializer(ClassRegistry.inMemory(), Pair.class.getName());
+    String shared = "same";
+    byte[] sharing = keys.serializeKey(new Pair(shared, shared));
+    byte[] distinct = keys.serializeKey(new Pair("same", new String("same")));
+    assertThat(sharing).isEqualTo(distinct);
+    Pair back = (Pair) keys.deserializeKey(sharing, 0, sharing.length);
+    assertThat(back.left).isEqualTo("same");
+    assertThat(back.right).isEqualTo("same");
+  }
+
+  @Example
+  void patternsThatWouldOpenWholePlatformsAreRefused() {
+    for (String broad : List.of("java.**", "java.lang.*", "javax.**", "org.**", "com.*", "sun.misc.*")) {
+      assertThatThrownBy(() -> ClassAllowlist.of(List.of(broad))).as(broad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too broad");
+    }
+    assertThat(ClassAllowlist.of(List.of("com.example.**", "domain.*")).allows("domain.Beagle")).isTrue();
+  }
+
+  @Example
+  void aRegistryWhoseLastLineWasTornByACrashOpensWithoutIt() throws Exception {
+    Path file = Files.createTempFile("registry", ".txt");
+    Files.writeString(file, "64\tjava.util.UUID\n65\tcom.exa");
+    ClassRegistry registry = ClassRegistry.open(file);
+    assertThat(registry.nameOf(64)).isEqualTo("java.util.UUID");
+    assertThat(registry.nameOf(65)).isNull();
+    assertThat(registry.idOf("com.example.Next")).isEqualTo(65);
+    assertThat(Files.readString(file)).isEqualTo("64\tjava.util.UUID\n65\tcom.example.Next\n");
+  }
 }

@@ -58,23 +58,25 @@ public final class MapDbTiers {
       moveAside(file, aside);
       db = makeFileDb(file, transactions);
     } catch (DBException.FileLocked e) {
-      throw new TierUnavailableException("MapDB store " + file + " is locked by another process", e);
+      throw new TierUnavailableException("MapDB store " + file + " is locked (by another process, or by another"
+          + " cache of this one)", e);
     } catch (RuntimeException e) {
       throw new TierUnavailableException("Cannot open the MapDB store " + file + ": " + e, e);
     }
-    return tier(db, transactions, clear, serializer, capacity, clock, listener);
+    return tier("mapdb:" + file, db, transactions, clear, serializer, capacity, clock, listener);
   }
 
   /** Opens a tier in direct (off-heap) memory; it lives as long as the cache. */
   public static <K> Tier<K> openDirectMemory(Serializer serializer, Capacity capacity, Clock clock,
       TierListener<? super K> listener) {
     DB db = DBMaker.memoryDirectDB().make();
-    return tier(db, false, false, serializer, capacity, clock, listener);
+    return tier("mapdb:direct-memory", db, false, false, serializer, capacity, clock, listener);
   }
 
   private static DB makeFileDb(Path file, boolean transactions) {
+    // closeOnJvmShutdown: an application that exits without closing its cache manager still leaves a clean file
     DBMaker.Maker maker = DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().fileMmapPreclearDisable()
-        .cleanerHackEnable();
+        .cleanerHackEnable().closeOnJvmShutdown();
     if (transactions) {
       maker = maker.transactionEnable();
     }
@@ -95,16 +97,21 @@ public final class MapDbTiers {
     }
   }
 
-  private static <K> Tier<K> tier(DB db, boolean transactions, boolean clear, Serializer serializer,
+  private static <K> Tier<K> tier(String name, DB db, boolean transactions, boolean clear, Serializer serializer,
       Capacity capacity, Clock clock, TierListener<? super K> listener) {
-    HTreeMap<byte[], byte[]> map = db.hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
-        org.mapdb.Serializer.BYTE_ARRAY).counterEnable().createOrOpen();
-    MapDbStore store = new MapDbStore(db, map, transactions);
-    if (clear) {
-      store.clear();
-    } else {
-      SerializedTier.countExisting(store, capacity);
+    try {
+      HTreeMap<byte[], byte[]> map = db.hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
+          org.mapdb.Serializer.BYTE_ARRAY).createOrOpen();
+      MapDbStore store = new MapDbStore(db, map, transactions);
+      if (clear) {
+        store.clear();
+      } else {
+        SerializedTier.countExisting(store, capacity);
+      }
+      return new SerializedTier<>(name, store, serializer, capacity, clock, listener);
+    } catch (RuntimeException e) {
+      db.close(); // never leave a file mapped and locked behind a failed open
+      throw new TierUnavailableException("Cannot open " + name + ": " + e.getMessage(), e);
     }
-    return new SerializedTier<>("mapdb", store, serializer, capacity, clock, listener);
   }
 }

@@ -22,8 +22,8 @@ import org.rocksdb.WriteOptions;
 /**
  * One RocksDB database per directory, shared by the caches stored there: each cache is a column family.
  * Opened on first use and closed when its last cache lets go. Every column family has a bloom filter (10 bits
- * per key), so a lookup of an absent key rarely touches a data block; the write-ahead log is always on, and
- * {@code sync} decides whether each write waits for it to reach the disk.
+ * per key), so a lookup of an absent key rarely touches a data block; the write-ahead log is always on, and each
+ * cache's {@code sync} decides whether its writes wait for it to reach the disk.
  */
 public final class RocksDbEnvironment {
 
@@ -34,18 +34,20 @@ public final class RocksDbEnvironment {
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions columnFamilyOptions;
   private final WriteOptions writeOptions;
+  private final BloomFilter filter;
   private final Map<String, ColumnFamilyHandle> families = new HashMap<>();
   private final List<ColumnFamilyHandle> handles;
   private int users;
 
   private RocksDbEnvironment(Path directory, RocksDB db, DBOptions dbOptions,
-      ColumnFamilyOptions columnFamilyOptions, WriteOptions writeOptions, List<ColumnFamilyDescriptor> descriptors,
-      List<ColumnFamilyHandle> handles) {
+      ColumnFamilyOptions columnFamilyOptions, WriteOptions writeOptions, BloomFilter filter,
+      List<ColumnFamilyDescriptor> descriptors, List<ColumnFamilyHandle> handles) {
     this.directory = directory;
     this.db = db;
     this.dbOptions = dbOptions;
     this.columnFamilyOptions = columnFamilyOptions;
     this.writeOptions = writeOptions;
+    this.filter = filter;
     this.handles = handles;
     for (int i = 0; i < descriptors.size(); i++) {
       families.put(new String(descriptors.get(i).getName(), StandardCharsets.UTF_8), handles.get(i));
@@ -67,18 +69,18 @@ public final class RocksDbEnvironment {
   }
 
   /** Opens the database in {@code directory}, or joins it if this process has it open already. */
-  static synchronized RocksDbEnvironment acquire(Path directory, boolean sync) {
+  static synchronized RocksDbEnvironment acquire(Path directory) {
     Path key = directory.toAbsolutePath().normalize();
     RocksDbEnvironment environment = OPEN.get(key);
     if (environment == null) {
-      environment = open(key, sync);
+      environment = open(key);
       OPEN.put(key, environment);
     }
     environment.users++;
     return environment;
   }
 
-  private static RocksDbEnvironment open(Path directory, boolean sync) {
+  private static RocksDbEnvironment open(Path directory) {
     loadLibrary();
     try {
       Files.createDirectories(directory);
@@ -86,7 +88,8 @@ public final class RocksDbEnvironment {
       throw new TierUnavailableException("Cannot create the RocksDB directory " + directory + ": " + e, e);
     }
     DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-    BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false));
+    BloomFilter filter = new BloomFilter(10, false);
+    BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter);
     ColumnFamilyOptions columnFamilyOptions = new ColumnFamilyOptions().setTableFormatConfig(table);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     try (Options listOptions = new Options()) {
@@ -99,12 +102,13 @@ public final class RocksDbEnvironment {
       }
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-      WriteOptions writeOptions = new WriteOptions().setSync(sync);
-      return new RocksDbEnvironment(directory, db, dbOptions, columnFamilyOptions, writeOptions, descriptors,
-          handles);
+      WriteOptions writeOptions = new WriteOptions();
+      return new RocksDbEnvironment(directory, db, dbOptions, columnFamilyOptions, writeOptions, filter,
+          descriptors, handles);
     } catch (RocksDBException e) {
       dbOptions.close();
       columnFamilyOptions.close();
+      filter.close();
       throw new TierUnavailableException("Cannot open the RocksDB store in " + directory + ": "
           + e.getMessage() + (String.valueOf(e.getMessage()).contains("lock")
           ? " (another process has it open)" : ""), e);
@@ -132,23 +136,25 @@ public final class RocksDbEnvironment {
     return db;
   }
 
-  WriteOptions writeOptions() {
-    return writeOptions;
+  /** Returns new write options for one cache: each cache decides for itself whether writes wait for the disk. */
+  static WriteOptions writeOptions(boolean sync) {
+    return new WriteOptions().setSync(sync);
   }
 
   Path directory() {
     return directory;
   }
 
-  /** Lets go of the database; the last user closes it, flushing the memtables. */
+  /**
+   * Lets go of the database; the last user syncs the write-ahead log and closes it. Done under the class lock,
+   * so a concurrent {@link #acquire} cannot reopen the directory while RocksDB still holds its LOCK.
+   */
   void release() {
     synchronized (RocksDbEnvironment.class) {
       if (--users > 0) {
         return;
       }
       OPEN.remove(directory);
-    }
-    synchronized (this) {
       try {
         db.flushWal(true);
       } catch (RocksDBException ignored) {
@@ -161,6 +167,7 @@ public final class RocksDbEnvironment {
       writeOptions.close();
       columnFamilyOptions.close();
       dbOptions.close();
+      filter.close();
     }
   }
 }

@@ -9,10 +9,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
 
 /**
  * One cache's column family as a {@link ByteStore}. Iteration reads in small batches, each with its own
@@ -26,13 +28,34 @@ final class RocksDbStore implements ByteStore {
   private final RocksDB db;
   private final ColumnFamilyHandle family;
   private final String name;
+  private final WriteOptions writeOptions;
+  /** Operations hold it shared; close holds it exclusively, so no native call ever runs on a closed handle. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
-  RocksDbStore(RocksDbEnvironment environment, String familyName) {
+  RocksDbStore(RocksDbEnvironment environment, String familyName, boolean sync) {
     this.environment = environment;
     this.db = environment.db();
     this.family = environment.family(familyName);
     this.name = "rocksdb:" + environment.directory() + "#" + familyName;
+    this.writeOptions = RocksDbEnvironment.writeOptions(sync);
+  }
+
+  /** Returns the store's name for messages: the directory and the column family. */
+  String name() {
+    return name;
+  }
+
+  private void enter() {
+    lifecycle.readLock().lock();
+    if (closed) {
+      lifecycle.readLock().unlock();
+      throw new IllegalStateException("The RocksDB tier " + name + " is closed");
+    }
+  }
+
+  private void exit() {
+    lifecycle.readLock().unlock();
   }
 
   private RuntimeException failure(String operation, RocksDBException e) {
@@ -41,10 +64,13 @@ final class RocksDbStore implements ByteStore {
 
   @Override
   public byte[] get(byte[] key) {
+    enter();
     try {
       return db.get(family, key);
     } catch (RocksDBException e) {
       throw failure("get", e);
+    } finally {
+      exit();
     }
   }
 
@@ -53,28 +79,37 @@ final class RocksDbStore implements ByteStore {
     if (keys.isEmpty()) {
       return List.of();
     }
+    enter();
     try {
       return db.multiGetAsList(Collections.nCopies(keys.size(), family), keys);
     } catch (RocksDBException e) {
       throw failure("multiGet", e);
+    } finally {
+      exit();
     }
   }
 
   @Override
   public void put(byte[] key, byte[] record) {
+    enter();
     try {
-      db.put(family, environment.writeOptions(), key, record);
+      db.put(family, writeOptions, key, record);
     } catch (RocksDBException e) {
       throw failure("put", e);
+    } finally {
+      exit();
     }
   }
 
   @Override
   public void delete(byte[] key) {
+    enter();
     try {
-      db.delete(family, environment.writeOptions(), key);
+      db.delete(family, writeOptions, key);
     } catch (RocksDBException e) {
       throw failure("delete", e);
+    } finally {
+      exit();
     }
   }
 
@@ -85,22 +120,25 @@ final class RocksDbStore implements ByteStore {
 
   @Override
   public void clear() {
-    byte[] first;
-    byte[] last;
-    try (RocksIterator iterator = db.newIterator(family)) {
-      iterator.seekToFirst();
-      if (!iterator.isValid()) {
-        return;
-      }
-      first = iterator.key();
-      iterator.seekToLast();
-      last = iterator.key();
-    }
+    enter();
     try {
-      db.deleteRange(family, environment.writeOptions(), first, last);
-      db.delete(family, environment.writeOptions(), last); // deleteRange excludes its end key
+      byte[] first;
+      byte[] last;
+      try (RocksIterator iterator = db.newIterator(family)) {
+        iterator.seekToFirst();
+        if (!iterator.isValid()) {
+          return;
+        }
+        first = iterator.key();
+        iterator.seekToLast();
+        last = iterator.key();
+      }
+      db.deleteRange(family, writeOptions, first, last);
+      db.delete(family, writeOptions, last); // deleteRange excludes its end key
     } catch (RocksDBException e) {
       throw failure("clear", e);
+    } finally {
+      exit();
     }
   }
 
@@ -110,11 +148,18 @@ final class RocksDbStore implements ByteStore {
   }
 
   @Override
-  public synchronized void close() {
-    if (!closed) {
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
       closed = true;
-      environment.release();
+    } finally {
+      lifecycle.writeLock().unlock();
     }
+    writeOptions.close();
+    environment.release();
   }
 
   /** Reads BATCH records at a time; wraps around once when it started from a hint. */
@@ -139,11 +184,9 @@ final class RocksDbStore implements ByteStore {
     }
 
     private void fill() {
-      if (closed) {
-        throw new IllegalStateException("The RocksDB tier " + name + " is closed");
-      }
       List<Map.Entry<byte[], byte[]>> batch = new ArrayList<>(BATCH);
       boolean reachedEnd;
+      enter();
       try (RocksIterator iterator = db.newIterator(family)) {
         if (resumeAfter != null) {
           iterator.seek(resumeAfter);
@@ -165,6 +208,8 @@ final class RocksDbStore implements ByteStore {
         }
         reachedEnd = !iterator.isValid()
             || (wrapped && start != null && Arrays.compareUnsigned(iterator.key(), start) >= 0);
+      } finally {
+        exit();
       }
       buffer.addAll(batch);
       if (!batch.isEmpty()) {

@@ -29,20 +29,25 @@ public final class RocksDbTiers {
    */
   public static <K> Tier<K> open(Path directory, String cacheName, boolean sync, boolean clear,
       Serializer serializer, Capacity capacity, Clock clock, TierListener<? super K> listener) {
-    RocksDbEnvironment environment = RocksDbEnvironment.acquire(directory, sync);
+    RocksDbEnvironment environment = RocksDbEnvironment.acquire(directory);
     RocksDbStore store;
     try {
-      store = new RocksDbStore(environment, cacheName);
+      store = new RocksDbStore(environment, cacheName, sync);
     } catch (RuntimeException e) {
       environment.release();
       throw e;
     }
-    if (clear) {
-      store.clear();
-    } else {
-      SerializedTier.countExisting(store, capacity);
+    try {
+      if (clear) {
+        store.clear();
+      } else {
+        SerializedTier.countExisting(store, capacity);
+      }
+      return new SerializedTier<>(store.name(), store, serializer, capacity, clock, listener);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
-    return new SerializedTier<>("rocksdb", store, serializer, capacity, clock, listener);
   }
 
   /**
