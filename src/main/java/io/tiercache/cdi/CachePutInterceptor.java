@@ -1,0 +1,29 @@
+package io.tiercache.cdi;
+
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import java.io.Serializable;
+import javax.cache.annotation.CachePut;
+
+/** Applies {@code @CachePut} to CDI beans; the semantics live in {@link Interception}. */
+@CachePut
+@Interceptor
+@Priority(Interceptor.Priority.LIBRARY_BEFORE + 100)
+public class CachePutInterceptor implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Intercepts a call.
+   *
+   * @param context the call
+   * @return the method's or the cache's result
+   * @throws Exception what the method threw
+   */
+  @AroundInvoke
+  public Object intercept(InvocationContext context) throws Exception {
+    return Interception.intercept(context);
+  }
+}

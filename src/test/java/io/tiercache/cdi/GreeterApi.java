@@ -1,0 +1,20 @@
+package io.tiercache.cdi;
+
+/** The interface the container-free proxy implements. */
+public interface GreeterApi {
+  int invocations();
+
+  String greet(String name);
+
+  String greetIn(String language, String name);
+
+  void store(String name, String greeting);
+
+  void forget(String name);
+
+  void forgetAll();
+
+  String fragile(String input);
+
+  String caseInsensitive(String name);
+}
