@@ -81,4 +81,54 @@ abstract class AnnotationBehaviour {
     assertThat(greeter.caseInsensitive(name.toUpperCase())).isEqualTo(first);
     assertThat(greeter.invocations()).isEqualTo(1);
   }
+
+  @Test
+  void skipGetAlwaysRunsTheMethodAndRefreshesTheCache() {
+    GreeterApi greeter = greeter();
+    String name = "edsger-" + System.nanoTime();
+    String first = greeter.refreshed(name);
+    String second = greeter.refreshed(name);
+    assertThat(second).isNotEqualTo(first);
+    assertThat(greeter.invocations()).isEqualTo(2);
+    assertThat(cacheManager().getCache("refreshed").get(
+        new io.tiercache.annotation.DefaultGeneratedCacheKey(new Object[] {name}))).isEqualTo(second);
+  }
+
+  @Test
+  void aCustomResolverFactoryChoosesTheCache() {
+    GreeterApi greeter = greeter();
+    String name = "tony-" + System.nanoTime();
+    String value = greeter.resolvedElsewhere(name);
+    assertThat(cacheManager().getCache(FixedCacheResolverFactory.CACHE).get(
+        new io.tiercache.annotation.DefaultGeneratedCacheKey(new Object[] {name}))).isEqualTo(value);
+  }
+
+  @Test
+  void aPutBeforeInvocationHappensEvenWhenTheMethodFailsAndRemovalHonoursNoEvictFor() {
+    GreeterApi greeter = greeter();
+    String name = "niklaus-" + System.nanoTime();
+    assertThatThrownBy(() -> greeter.storeEagerly(name, "eager greeting", true))
+        .isInstanceOf(IllegalStateException.class);
+    Cache<Object, Object> eager = cacheManager().getCache("eager");
+    Object key = new io.tiercache.annotation.DefaultGeneratedCacheKey(new Object[] {name, true});
+    assertThat(eager.get(key)).isEqualTo("eager greeting");
+    // @CacheRemove keys on @CacheKey name only; its own key here is {name}
+    greeter.storeEagerly(name, "again", false);
+    Object removeKey = new io.tiercache.annotation.DefaultGeneratedCacheKey(new Object[] {name});
+    eager.put(removeKey, "to remove");
+    assertThatThrownBy(() -> greeter.forgetUnlessRejected(name, true)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(eager.get(removeKey)).as("noEvictFor keeps the entry").isEqualTo("to remove");
+    greeter.forgetUnlessRejected(name, false);
+    assertThat(eager.get(removeKey)).isNull();
+  }
+
+  @Test
+  void keysDoNotDependOnTheInstanceSoTwoBeansShareEntries() {
+    GreeterApi first = greeter();
+    GreeterApi second = greeter();
+    String name = "barbara-" + System.nanoTime();
+    String value = first.greet(name);
+    assertThat(second.greet(name)).isEqualTo(value);
+    assertThat(second.invocations()).isZero();
+  }
 }

@@ -72,4 +72,36 @@ public class Greeter implements GreeterApi {
     invocations.incrementAndGet();
     return name + " #" + invocations.get();
   }
+
+  @Override
+  @CacheResult(cacheName = "refreshed", skipGet = true)
+  public String refreshed(String name) {
+    invocations.incrementAndGet();
+    return name + " #" + invocations.get();
+  }
+
+  @Override
+  @CacheResult(cacheResolverFactory = FixedCacheResolverFactory.class)
+  public String resolvedElsewhere(String name) {
+    invocations.incrementAndGet();
+    return name + " #" + invocations.get();
+  }
+
+  @Override
+  @CachePut(cacheName = "eager", afterInvocation = false)
+  public void storeEagerly(String name, @CacheValue String greeting, boolean fail) {
+    invocations.incrementAndGet();
+    if (fail) {
+      throw new IllegalStateException("failed after the eager put");
+    }
+  }
+
+  @Override
+  @CacheRemove(cacheName = "eager", noEvictFor = IllegalArgumentException.class)
+  public void forgetUnlessRejected(@CacheKey String name, boolean reject) {
+    invocations.incrementAndGet();
+    if (reject) {
+      throw new IllegalArgumentException("rejected");
+    }
+  }
 }

@@ -17,4 +17,12 @@ public interface GreeterApi {
   String fragile(String input);
 
   String caseInsensitive(String name);
+
+  String refreshed(String name);
+
+  String resolvedElsewhere(String name);
+
+  void storeEagerly(String name, String greeting, boolean fail);
+
+  void forgetUnlessRejected(String name, boolean reject);
 }
