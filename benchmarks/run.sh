@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs the JMH suite: `benchmarks/run.sh` for the default matrix (about 15 minutes on 2 cores), or
+# `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
+# Writes raw JMH JSON to benchmarks/results/jmh/, then results.md (table with ratios) and chart.png.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here/.."
+mvn -B -q install -DskipTests
+mvn -B -q -f benchmarks/pom.xml package
+cd "$here"
+rm -rf results/jmh && mkdir -p results/jmh
+
+JAR=target/benchmarks.jar
+# A fixed, pre-touched heap: the first touch of fresh pages is slow on these machines and would skew
+# any benchmark that allocates.
+COMMON=(-f 1 -wi 2 -w 1s -i 3 -r 1s -jvmArgs "-Xms3g -Xmx3g -XX:+AlwaysPreTouch" -rf json)
+ALL_SUBJECTS=tiercache-heap,tiercache-mapdb,tiercache-rocksdb,tiercache-composite,caffeine-raw,caffeine-jcache,ehcache-heap,ehcache-disk,mapdb-raw,rocksdb-raw
+SOME_SUBJECTS=tiercache-heap,tiercache-rocksdb,tiercache-composite,caffeine-raw,caffeine-jcache,ehcache-heap,rocksdb-raw
+HEAP_PEERS=tiercache-heap,caffeine-jcache,ehcache-heap,caffeine-raw
+
+part=0
+run() { # run <benchmark regex> <jmh args...>
+  part=$((part + 1))
+  java -jar "$JAR" "CacheBenchmark.($1)\$" "${COMMON[@]}" -rff "results/jmh/part-$part.json" "${@:2}"
+}
+
+case "${1:-default}" in
+  quick)
+    run getHit -p subject=tiercache-heap,caffeine-jcache,caffeine-raw,tiercache-rocksdb,rocksdb-raw \
+      -p value=100B -p storeByValue=false -p keys=uniform -t 1 -wi 1 -i 1
+    ;;
+  custom)
+    shift
+    java -jar "$JAR" "$@" -rf json -rff results/jmh/custom.json
+    ;;
+  default)
+    run getHit -p subject=$ALL_SUBJECTS -p value=100B,10KiB,1MiB,pojo -p storeByValue=false -p keys=uniform -t 1
+    run getHit -p subject=$HEAP_PEERS -p value=100B,pojo -p storeByValue=true -p keys=uniform -t 1
+    run put -p subject=$ALL_SUBJECTS -p value=100B -p storeByValue=false -p keys=uniform -t 1
+    run 'getMiss|mixed|getAll|putAll' -p subject=$SOME_SUBJECTS -p value=100B -p storeByValue=false \
+      -p keys=uniform -t 1
+    run getHit -p subject=$SOME_SUBJECTS -p value=100B -p storeByValue=false -p keys=uniform -t 2
+    run getHit -p subject=$SOME_SUBJECTS -p value=100B -p storeByValue=false -p keys=zipf -t 1
+    ;;
+  *)
+    echo "usage: $0 [default|quick|custom <jmh arguments>]" >&2
+    exit 2
+    ;;
+esac
+
+java -cp "$JAR" io.tiercache.benchmarks.Report results/jmh results/results.md results/chart.png > /dev/null
+java -Xms2g -Xmx2g -cp "$JAR" io.tiercache.benchmarks.Footprint \
+  tiercache-heap caffeine-raw caffeine-jcache ehcache-heap tiercache-rocksdb tiercache-mapdb > results/footprint.md
+echo "Wrote $here/results/results.md, chart.png and footprint.md"

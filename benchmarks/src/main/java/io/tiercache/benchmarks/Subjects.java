@@ -1,0 +1,320 @@
+package io.tiercache.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tiercache.TierCacheManager;
+import io.tiercache.configuration.TierCacheConfiguration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.CacheManagerBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.ehcache.config.units.MemoryUnit;
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.HTreeMap;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+/** Builds every subject by name. */
+final class Subjects {
+
+  static final List<String> ALL = List.of("tiercache-heap", "tiercache-mapdb", "tiercache-rocksdb",
+      "tiercache-composite", "caffeine-raw", "caffeine-jcache", "ehcache-heap", "ehcache-disk", "mapdb-raw",
+      "rocksdb-raw");
+
+  private Subjects() { }
+
+  static Subject create(String name, boolean storeByValue, int keys, Path directory) {
+    switch (name) {
+      case "tiercache-heap":
+        return tiercache(directory, storeByValue, "heap");
+      case "tiercache-mapdb":
+        return tiercache(directory, storeByValue, "mapdb");
+      case "tiercache-rocksdb":
+        return tiercache(directory, storeByValue, "rocksdb");
+      case "tiercache-composite":
+        return tiercache(directory, storeByValue, "heap", "mapdb", "rocksdb");
+      case "caffeine-raw":
+        return new MapSubject(Caffeine.newBuilder().build().asMap());
+      case "caffeine-jcache":
+        return jcache("com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider", storeByValue);
+      case "ehcache-heap":
+        return jcache("org.ehcache.jsr107.EhcacheCachingProvider", storeByValue);
+      case "ehcache-disk":
+        return ehcacheDisk(directory, keys);
+      case "mapdb-raw":
+        return mapdb(directory);
+      case "rocksdb-raw":
+        return rocksdb(directory);
+      default:
+        throw new IllegalArgumentException("unknown subject " + name + "; known: " + ALL);
+    }
+  }
+
+  private static Subject tiercache(Path directory, boolean storeByValue, String... tiers) {
+    Properties properties = new Properties();
+    properties.setProperty(TierCacheManager.DIRECTORY_PROPERTY, directory.resolve("tiercache").toString());
+    CacheManager manager = Caching.getCachingProvider("io.tiercache.spi.TierCachingProvider")
+        .getCacheManager(URI.create("tiercache:benchmark-" + System.nanoTime()), Subjects.class.getClassLoader(),
+            properties);
+    // disk tiers always hold serialized copies: a store-by-reference tiercache cache would stay on the heap
+    boolean byValue = storeByValue || !List.of(tiers).equals(List.of("heap"));
+    Cache<Object, Object> cache = manager.createCache("benchmark",
+        TierCacheConfiguration.builder(Object.class, Object.class).tiers(tiers).heapUnbounded()
+            .storeByValue(byValue).transientStore(true).allowlist(Values.Pojo.class.getName()).build());
+    return new JCacheSubject(cache, manager);
+  }
+
+  private static Subject jcache(String provider, boolean storeByValue) {
+    javax.cache.spi.CachingProvider cachingProvider = Caching.getCachingProvider(provider);
+    // the provider's own default URI: Ehcache reads any other URI as the location of an XML configuration
+    CacheManager manager = cachingProvider.getCacheManager(cachingProvider.getDefaultURI(),
+        Subjects.class.getClassLoader());
+    Cache<Object, Object> cache = manager.createCache("benchmark-" + System.nanoTime(),
+        new MutableConfiguration<>().setStoreByValue(storeByValue));
+    return new JCacheSubject(cache, manager);
+  }
+
+  private static Subject ehcacheDisk(Path directory, int keys) {
+    org.ehcache.PersistentCacheManager manager = CacheManagerBuilder.newCacheManagerBuilder()
+        .with(CacheManagerBuilder.persistence(directory.resolve("ehcache").toFile()))
+        // Ehcache's disk tier needs serializers: Integer keys and Serializable values (its Java serializer)
+        .withCache("benchmark", CacheConfigurationBuilder.newCacheConfigurationBuilder(Integer.class,
+            java.io.Serializable.class, ResourcePoolsBuilder.heap(Math.max(1, keys / 10)).disk(4, MemoryUnit.GB)))
+        .build(true);
+    org.ehcache.Cache<Integer, java.io.Serializable> cache =
+        manager.getCache("benchmark", Integer.class, java.io.Serializable.class);
+    return new Subject() {
+      @Override
+      public Object get(Object key) {
+        return cache.get((Integer) key);
+      }
+
+      @Override
+      public void put(Object key, Object value) {
+        cache.put((Integer) key, (java.io.Serializable) value);
+      }
+
+      @Override
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      public Map<Object, Object> getAll(Set<Object> keySet) {
+        return (Map) cache.getAll((Set) keySet);
+      }
+
+      @Override
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      public void putAll(Map<Object, Object> entries) {
+        cache.putAll((Map) entries);
+      }
+
+      @Override
+      public void close() {
+        manager.close();
+      }
+    };
+  }
+
+  private static Subject mapdb(Path directory) {
+    DB db = DBMaker.fileDB(directory.resolve("raw.mapdb").toFile()).fileMmapEnableIfSupported()
+        .fileMmapPreclearDisable().cleanerHackEnable().make();
+    HTreeMap<byte[], byte[]> map = db.hashMap("raw", org.mapdb.Serializer.BYTE_ARRAY,
+        org.mapdb.Serializer.BYTE_ARRAY).createOrOpen();
+    return new BytesSubject() {
+      @Override
+      byte[] read(byte[] key) {
+        return map.get(key);
+      }
+
+      @Override
+      void write(byte[] key, byte[] value) {
+        map.put(key, value);
+      }
+
+      @Override
+      public void close() {
+        db.close();
+      }
+    };
+  }
+
+  private static Subject rocksdb(Path directory) {
+    RocksDB.loadLibrary();
+    Options options = new Options().setCreateIfMissing(true)
+        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)));
+    RocksDB db;
+    try {
+      db = RocksDB.open(options, directory.resolve("raw.rocksdb").toString());
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    }
+    return new BytesSubject() {
+      @Override
+      byte[] read(byte[] key) {
+        try {
+          return db.get(key);
+        } catch (RocksDBException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+
+      @Override
+      void write(byte[] key, byte[] value) {
+        try {
+          db.put(key, value);
+        } catch (RocksDBException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+
+      @Override
+      public void close() {
+        db.close();
+        options.close();
+      }
+    };
+  }
+
+  static void delete(Path directory) {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (var paths = Files.walk(directory)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JCache cache of any provider. */
+  private static final class JCacheSubject implements Subject {
+    private final Cache<Object, Object> cache;
+    private final CacheManager manager;
+
+    JCacheSubject(Cache<Object, Object> cache, CacheManager manager) {
+      this.cache = cache;
+      this.manager = manager;
+    }
+
+    @Override
+    public Object get(Object key) {
+      return cache.get(key);
+    }
+
+    @Override
+    public void put(Object key, Object value) {
+      cache.put(key, value);
+    }
+
+    @Override
+    public Map<Object, Object> getAll(Set<Object> keys) {
+      return cache.getAll(keys);
+    }
+
+    @Override
+    public void putAll(Map<Object, Object> entries) {
+      cache.putAll(entries);
+    }
+
+    @Override
+    public void close() {
+      manager.close();
+    }
+  }
+
+  /** A concurrent map (raw Caffeine). */
+  private static final class MapSubject implements Subject {
+    private final ConcurrentMap<Object, Object> map;
+
+    MapSubject(ConcurrentMap<Object, Object> map) {
+      this.map = map;
+    }
+
+    @Override
+    public Object get(Object key) {
+      return map.get(key);
+    }
+
+    @Override
+    public void put(Object key, Object value) {
+      map.put(key, value);
+    }
+
+    @Override
+    public Map<Object, Object> getAll(Set<Object> keys) {
+      Map<Object, Object> found = new HashMap<>();
+      for (Object key : keys) {
+        Object value = map.get(key);
+        if (value != null) {
+          found.put(key, value);
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public void putAll(Map<Object, Object> entries) {
+      map.putAll(entries);
+    }
+
+    @Override
+    public void close() {
+      map.clear();
+    }
+  }
+
+  /** A byte store with hand-written encoding (raw MapDB, raw RocksDB). */
+  private abstract static class BytesSubject implements Subject {
+    private volatile boolean rawBytes = true;
+
+    abstract byte[] read(byte[] key);
+
+    abstract void write(byte[] key, byte[] value);
+
+    @Override
+    public Object get(Object key) {
+      byte[] value = read(RawCodec.key(key));
+      return value == null ? null : RawCodec.decode(value, rawBytes);
+    }
+
+    @Override
+    public void put(Object key, Object value) {
+      rawBytes = value instanceof byte[];
+      write(RawCodec.key(key), RawCodec.encode(value));
+    }
+
+    @Override
+    public Map<Object, Object> getAll(Set<Object> keys) {
+      Map<Object, Object> found = new LinkedHashMap<>();
+      for (Object key : keys) {
+        Object value = get(key);
+        if (value != null) {
+          found.put(key, value);
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public void putAll(Map<Object, Object> entries) {
+      entries.forEach(this::put);
+    }
+  }
+}
