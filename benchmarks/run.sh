@@ -13,10 +13,10 @@ rm -rf results/jmh && mkdir -p results/jmh
 JAR=target/benchmarks.jar
 # A fixed, pre-touched heap: the first touch of fresh pages is slow on these machines and would skew
 # any benchmark that allocates.
-COMMON=(-f 1 -wi 2 -w 1s -i 3 -r 1s -jvmArgs "-Xms3g -Xmx3g -XX:+AlwaysPreTouch" -rf json)
+COMMON=(-f 1 -wi 1 -w 1s -i 3 -r 1s -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch" -rf json)
 ALL_SUBJECTS=tiercache-heap,tiercache-mapdb,tiercache-rocksdb,tiercache-composite,caffeine-raw,caffeine-jcache,ehcache-heap,ehcache-disk,mapdb-raw,rocksdb-raw
-SOME_SUBJECTS=tiercache-heap,tiercache-rocksdb,tiercache-composite,caffeine-raw,caffeine-jcache,ehcache-heap,rocksdb-raw
-HEAP_PEERS=tiercache-heap,caffeine-jcache,ehcache-heap,caffeine-raw
+SOME_SUBJECTS=tiercache-heap,tiercache-rocksdb,caffeine-jcache,rocksdb-raw
+HEAP_PEERS=tiercache-heap,caffeine-jcache,ehcache-heap
 
 part=0
 run() { # run <benchmark regex> <jmh args...>
@@ -39,8 +39,10 @@ case "${1:-default}" in
     run put -p subject=$ALL_SUBJECTS -p value=100B -p storeByValue=false -p keys=uniform -t 1
     run 'getMiss|mixed|getAll|putAll' -p subject=$SOME_SUBJECTS -p value=100B -p storeByValue=false \
       -p keys=uniform -t 1
-    run getHit -p subject=$SOME_SUBJECTS -p value=100B -p storeByValue=false -p keys=uniform -t 2
-    run getHit -p subject=$SOME_SUBJECTS -p value=100B -p storeByValue=false -p keys=zipf -t 1
+    run getHit -p subject=tiercache-heap,caffeine-jcache,caffeine-raw -p value=100B -p storeByValue=false \
+      -p keys=uniform -t 2
+    run getHit -p subject=tiercache-heap,caffeine-jcache,caffeine-raw -p value=100B -p storeByValue=false \
+      -p keys=zipf -t 1
     ;;
   *)
     echo "usage: $0 [default|quick|custom <jmh arguments>]" >&2

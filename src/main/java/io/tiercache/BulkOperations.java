@@ -85,13 +85,10 @@ final class BulkOperations<K, V> {
     V stored = context.copyIn(value);
     context.tier.compute(storedKey, (k, current) -> {
       context.tier.checkStorable(k, stored);
-      if (isLive(current, now)) {
-        return replaceExisting ? Mutations.update(context, k, current, stored) : current;
+      if (isLive(current, now) && !replaceExisting) {
+        return current;
       }
-      if (current != null) {
-        context.expiredInCompute(k, current);
-      }
-      return Mutations.create(context, k, stored);
+      return Mutations.upsert(context, k, current, stored, now);
     });
   }
 
@@ -132,15 +129,8 @@ final class BulkOperations<K, V> {
     int puts = 0;
     for (K key : toStore) {
       V value = stored.get(key);
-      Envelope after = context.tier.compute(context.copyIn(key), (k, current) -> {
-        if (isLive(current, now)) {
-          return Mutations.update(context, k, current, value);
-        }
-        if (current != null) {
-          context.expiredInCompute(k, current);
-        }
-        return Mutations.create(context, k, value);
-      });
+      Envelope after = context.tier.compute(context.copyIn(key),
+          (k, current) -> Mutations.upsert(context, k, current, value, now));
       if (after != null) {
         puts++;
       }

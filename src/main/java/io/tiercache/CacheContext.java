@@ -71,6 +71,9 @@ final class CacheContext<K, V> {
 
   /** Returns a copy of a stored value for a caller (identity when storing by reference). */
   V copyOut(Envelope envelope) {
+    if (envelope.isPrivateCopy()) {
+      return valueOf(envelope); // freshly deserialized for this caller: already a copy nobody shares
+    }
     return copier.copy(valueOf(envelope), classLoader.get());
   }
 
@@ -102,6 +105,9 @@ final class CacheContext<K, V> {
    * Applies the expiry-for-access rule to a live record that was just read.
    */
   void touch(K key, Envelope envelope, long now) {
+    if (expiry.isEternal()) {
+      return; // the eternal policy never changes an expiry: skip the call on the hot path
+    }
     long expireAt = expiry.forAccess(now);
     if (expireAt != ExpiryCalculator.UNCHANGED && expireAt != envelope.expireAtMillis()) {
       tier.updateExpiry(key, envelope, expireAt);

@@ -106,8 +106,8 @@ final class CacheFactory {
       // a factory that failed half-way must not leave a locked store or open connections behind
       tier.close();
       events.close();
-      closeQuietly(loader == null ? null : loader.loader());
-      closeQuietly(writer == null ? null : writer.writer());
+      Closeables.closeQuietly(loader == null ? null : loader.loader());
+      Closeables.closeQuietly(writer == null ? null : writer.writer());
       throw e;
     }
   }
@@ -121,15 +121,6 @@ final class CacheFactory {
     return settings;
   }
 
-  private static void closeQuietly(Object resource) {
-    if (resource instanceof AutoCloseable) {
-      try {
-        ((AutoCloseable) resource).close();
-      } catch (Exception ignored) {
-        // already failing; the original exception is the one to report
-      }
-    }
-  }
 
   private static ExpiryPolicy createExpiryPolicy(CompleteConfiguration<?, ?> configuration) {
     Factory<ExpiryPolicy> factory = configuration.getExpiryPolicyFactory();

@@ -75,21 +75,7 @@ final class KeyOperations<K, V> {
 
   void put(K key, V value) {
     long start = context.statistics.startTime();
-    long now = context.expiry.now();
-    K storedKey = context.copyIn(key);
-    V stored = context.copyIn(value);
-    Envelope after = context.tier.compute(storedKey, (k, current) -> {
-      context.tier.checkStorable(k, stored);
-      context.write(key, value);
-      if (isLive(current, now)) {
-        return Mutations.update(context, k, current, stored);
-      }
-      if (current != null) {
-        context.expiredInCompute(k, current);
-      }
-      return Mutations.create(context, k, stored);
-    });
-    if (after != null) {
+    if (writeThrough(key, value, context.expiry.now())[1] != null) {
       // an entry the expiry policy gave no lifetime was never stored, so it is not a put
       context.statistics.recordPuts(1);
       context.statistics.recordPutTime(start);
@@ -98,27 +84,27 @@ final class KeyOperations<K, V> {
 
   V getAndPut(K key, V value) {
     long start = context.statistics.startTime();
-    long now = context.expiry.now();
-    K storedKey = context.copyIn(key);
-    V stored = context.copyIn(value);
-    Envelope[] previous = new Envelope[1];
-    Envelope after = context.tier.compute(storedKey, (k, current) -> {
-      context.tier.checkStorable(k, stored);
-      context.write(key, value);
-      if (isLive(current, now)) {
-        previous[0] = current;
-        return Mutations.update(context, k, current, stored);
-      }
-      if (current != null) {
-        context.expiredInCompute(k, current);
-      }
-      return Mutations.create(context, k, stored);
-    });
-    recordHitOrMiss(previous[0]);
-    context.statistics.recordPuts(after == null && previous[0] == null ? 0 : 1);
+    Envelope[] outcome = writeThrough(key, value, context.expiry.now());
+    Envelope previous = outcome[0];
+    recordHitOrMiss(previous);
+    context.statistics.recordPuts(outcome[1] == null && previous == null ? 0 : 1);
     context.statistics.recordGetTime(start);
     context.statistics.recordPutTime(start);
-    return previous[0] == null ? null : context.copyOut(previous[0]);
+    return previous == null ? null : context.copyOut(previous);
+  }
+
+  /** Writes through and stores; returns the live record it replaced (or null) and the record stored (or null). */
+  private Envelope[] writeThrough(K key, V value, long now) {
+    K storedKey = context.copyIn(key);
+    V stored = context.copyIn(value);
+    Envelope[] outcome = new Envelope[2];
+    outcome[1] = context.tier.compute(storedKey, (k, current) -> {
+      context.tier.checkStorable(k, stored);
+      context.write(key, value);
+      outcome[0] = isLive(current, now) ? current : null;
+      return Mutations.upsert(context, k, current, stored, now);
+    });
+    return outcome;
   }
 
   boolean putIfAbsent(K key, V value) {
@@ -264,35 +250,20 @@ final class KeyOperations<K, V> {
 
   boolean replace(K key, V value) {
     long start = context.statistics.startTime();
-    long now = context.expiry.now();
-    V stored = context.copyIn(value);
-    boolean[] replaced = new boolean[1];
-    context.tier.compute(key, (k, current) -> {
-      if (!isLive(current, now)) {
-        if (current != null) {
-          context.expiredInCompute(k, current);
-        }
-        return null;
-      }
-      context.tier.checkStorable(k, stored);
-      context.write(key, value);
-      replaced[0] = true;
-      return Mutations.update(context, k, current, stored);
-    });
-    if (replaced[0]) {
-      context.statistics.recordHits(1);
-      context.statistics.recordPuts(1);
-      context.statistics.recordPutTime(start);
-    } else {
-      context.statistics.recordMisses(1);
-    }
-    context.statistics.recordGetTime(start);
-    return replaced[0];
+    Envelope previous = replaceLive(key, value, context.expiry.now());
+    recordReplace(previous, start);
+    return previous != null;
   }
 
   V getAndReplace(K key, V value) {
     long start = context.statistics.startTime();
-    long now = context.expiry.now();
+    Envelope previous = replaceLive(key, value, context.expiry.now());
+    recordReplace(previous, start);
+    return previous == null ? null : context.copyOut(previous);
+  }
+
+  /** Replaces a live mapping, writing through; returns the record replaced, or null when there was none. */
+  private Envelope replaceLive(K key, V value, long now) {
     V stored = context.copyIn(value);
     Envelope[] previous = new Envelope[1];
     context.tier.compute(key, (k, current) -> {
@@ -307,14 +278,16 @@ final class KeyOperations<K, V> {
       previous[0] = current;
       return Mutations.update(context, k, current, stored);
     });
-    recordHitOrMiss(previous[0]);
+    return previous[0];
+  }
+
+  private void recordReplace(Envelope previous, long start) {
+    recordHitOrMiss(previous);
     context.statistics.recordGetTime(start);
-    if (previous[0] == null) {
-      return null;
+    if (previous != null) {
+      context.statistics.recordPuts(1);
+      context.statistics.recordPutTime(start);
     }
-    context.statistics.recordPuts(1);
-    context.statistics.recordPutTime(start);
-    return context.copyOut(previous[0]);
   }
 
   private void recordHitOrMiss(Envelope previous) {

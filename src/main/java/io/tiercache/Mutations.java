@@ -42,6 +42,20 @@ final class Mutations {
   }
 
   /**
+   * Returns the record of a write that creates or updates: an update of a live entry, otherwise (announcing the
+   * expiry of an expired one first) a creation.
+   */
+  static <K, V> Envelope upsert(CacheContext<K, V> context, K key, Envelope current, V stored, long now) {
+    if (CacheContext.isLive(current, now)) {
+      return update(context, key, current, stored);
+    }
+    if (current != null) {
+      context.expiredInCompute(key, current);
+    }
+    return create(context, key, stored);
+  }
+
+  /**
    * Returns the record after an access of a live entry inside a compute: the same record, or one with the
    * expiry instant the access policy gives.
    */

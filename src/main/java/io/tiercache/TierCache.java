@@ -254,9 +254,9 @@ public final class TierCache<K, V> implements Cache<K, V> {
     // each step on its own: one failing must not leave the rest open
     runQuietly("waiting for loadAll", bulk::awaitRunningLoads);
     runQuietly("closing listeners", context.events::close);
-    runQuietly("closing the loader", () -> closeQuietly(context.loader == null ? null : context.loader.loader()));
-    runQuietly("closing the writer", () -> closeQuietly(context.writer == null ? null : context.writer.writer()));
-    runQuietly("closing the expiry policy", () -> closeQuietly(context.expiry.policy()));
+    runQuietly("closing the loader", () -> Closeables.closeQuietly(context.loader == null ? null : context.loader.loader()));
+    runQuietly("closing the writer", () -> Closeables.closeQuietly(context.writer == null ? null : context.writer.writer()));
+    runQuietly("closing the expiry policy", () -> Closeables.closeQuietly(context.expiry.policy()));
     runQuietly("closing the tier", context.tier::close);
   }
 
@@ -268,15 +268,6 @@ public final class TierCache<K, V> implements Cache<K, V> {
     }
   }
 
-  private static void closeQuietly(Object resource) {
-    if (resource instanceof AutoCloseable) {
-      try {
-        ((AutoCloseable) resource).close();
-      } catch (Exception e) {
-        LOG.warn("Closing {} failed", resource, e);
-      }
-    }
-  }
 
   @Override
   public boolean isClosed() {

@@ -41,6 +41,14 @@ public final class Envelope {
   }
 
   /**
+   * Returns true when the value was decoded from stored bytes for this read alone, so nobody else holds it
+   * and store-by-value need not copy it again.
+   */
+  public boolean isPrivateCopy() {
+    return origin != null;
+  }
+
+  /**
    * Returns true when {@code other} is the same stored record as this one: the same object, or (for tiers
    * that decode a fresh envelope on every read) decoded from the same record bytes.
    */
