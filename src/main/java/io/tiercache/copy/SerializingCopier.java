@@ -1,7 +1,6 @@
 package io.tiercache.copy;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.util.Pool;
 import io.tiercache.serialization.KryoFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +26,8 @@ public final class SerializingCopier implements Copier {
 
   private enum Strategy { UNDECIDED, KRYO, JAVA }
 
-  private final Pool<Kryo> kryos = KryoFactory.pool();
+  // one Kryo per thread: a pool's queue costs two lock operations per copy, a thread-local none
+  private final ThreadLocal<Kryo> kryos = ThreadLocal.withInitial(KryoFactory::newCopyingKryo);
   private final ClassValue<StrategyHolder> strategies = new ClassValue<>() {
     @Override
     protected StrategyHolder computeValue(Class<?> type) {
@@ -44,6 +44,9 @@ public final class SerializingCopier implements Copier {
     Class<?> type = object.getClass();
     if (ImmutableTypes.isImmutable(type)) {
       return object;
+    }
+    if (type == byte[].class) {
+      return (T) ((byte[]) object).clone(); // the most common blob: an intrinsic, no reflection
     }
     if (type.isArray() && type.getComponentType().isPrimitive()) {
       return (T) clonePrimitiveArray(object);
@@ -76,12 +79,7 @@ public final class SerializingCopier implements Copier {
   }
 
   private <T> T kryoCopy(T object) {
-    Kryo kryo = kryos.obtain();
-    try {
-      return kryo.copy(object);
-    } finally {
-      kryos.free(kryo);
-    }
+    return kryos.get().copy(object);
   }
 
   @SuppressWarnings("unchecked")

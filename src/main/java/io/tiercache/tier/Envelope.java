@@ -8,14 +8,13 @@ package io.tiercache.tier;
  * <p>Envelopes are immutable: an access that moves the expiry instant stores a new envelope through
  * {@link Tier#updateExpiry}, so a reader never sees a half-updated record.
  */
-public final class Envelope {
+public class Envelope {
 
   /** The expiry instant of an entry that never expires. */
   public static final long ETERNAL = Long.MAX_VALUE;
 
   private final Object value;
   private final long expireAtMillis;
-  private final Object origin; // what a byte-storing tier decoded this from; lets it detect stale updates
 
   /**
    * @param value the stored value (already copied or serialized as the tier requires); never null
@@ -27,17 +26,26 @@ public final class Envelope {
     }
     this.value = value;
     this.expireAtMillis = expireAtMillis;
-    this.origin = null;
   }
 
-  Envelope(Object value, long expireAtMillis, Object origin) {
-    this.value = value;
-    this.expireAtMillis = expireAtMillis;
-    this.origin = origin;
+  /** A record a byte-storing tier decoded; the heap's envelopes do without the field (8 bytes an entry). */
+  static final class Decoded extends Envelope {
+    private final byte[] origin;
+
+    Decoded(Object value, long expireAtMillis, byte[] origin) {
+      super(value, expireAtMillis);
+      this.origin = origin;
+    }
+
+    @Override
+    Object origin() {
+      return origin;
+    }
   }
 
+  /** Returns what a byte-storing tier decoded this from, or null; lets it detect stale updates. */
   Object origin() {
-    return origin;
+    return null;
   }
 
   /**
@@ -45,7 +53,7 @@ public final class Envelope {
    * and store-by-value need not copy it again.
    */
   public boolean isPrivateCopy() {
-    return origin != null;
+    return origin() != null;
   }
 
   /**
@@ -56,11 +64,11 @@ public final class Envelope {
     if (this == other) {
       return true;
     }
-    if (other == null || origin == null || other.origin == null) {
+    Object origin = origin();
+    if (other == null || origin == null || other.origin() == null) {
       return false;
     }
-    return origin instanceof byte[] && other.origin instanceof byte[]
-        ? java.util.Arrays.equals((byte[]) origin, (byte[]) other.origin) : origin.equals(other.origin);
+    return java.util.Arrays.equals((byte[]) origin, (byte[]) other.origin());
   }
 
   /** Returns the stored value. */

@@ -76,7 +76,7 @@ public final class SerializedTier<K> implements Tier<K> {
 
   private Envelope decode(byte[] record) {
     Envelope envelope = RecordFormat.decode(record, serializer, name);
-    return new Envelope(envelope.value(), envelope.expireAtMillis(), record);
+    return new Envelope.Decoded(envelope.value(), envelope.expireAtMillis(), record);
   }
 
   @Override
@@ -126,7 +126,8 @@ public final class SerializedTier<K> implements Tier<K> {
       } else {
         capacity.resized(oldRecord.length, newRecord.length);
       }
-      result = new Envelope(replacement.value(), replacement.expireAtMillis(), newRecord);
+      // the caller's own object, not a fresh decode: it must not pass for a private copy
+      result = replacement;
     } finally {
       lock.unlock();
       clearLock.readLock().unlock();
@@ -148,7 +149,7 @@ public final class SerializedTier<K> implements Tier<K> {
     lock.lock();
     try {
       byte[] record = store.get(keyBytes);
-      if (record != null && envelope.sameRecord(new Envelope(envelope.value(), 0, record))) {
+      if (record != null && envelope.sameRecord(new Envelope.Decoded(envelope.value(), 0, record))) {
         store.put(keyBytes, RecordFormat.withExpireAt(record, expireAtMillis));
       }
     } finally {
