@@ -53,11 +53,6 @@ final class CacheContext<K, V> {
     this.valueType = valueType;
   }
 
-  /** Returns the cache's class loader; held weakly so a cache never pins an application's loader. */
-  ClassLoader classLoader() {
-    return classLoader.get();
-  }
-
   /** Returns true when {@code envelope} holds a mapping that has not expired at {@code now}. */
   static boolean isLive(Envelope envelope, long now) {
     return envelope != null && !envelope.isExpired(now);

@@ -117,7 +117,7 @@ final class TierAssembly {
       // configured with one tier, left with several: impossible today, but a strategy is still needed
       strategy = TypeStrategies.create(settings.strategyName(), settings.strategyOptions(), in.classLoader.get());
     }
-    return new CompositeTier<>(tiers, strategy, serializer);
+    return new CompositeTier<>(tiers, strategy);
   }
 
   private static <K> Tier<K> heap(Inputs<K> in) {

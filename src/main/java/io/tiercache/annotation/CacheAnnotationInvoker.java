@@ -35,11 +35,6 @@ public final class CacheAnnotationInvoker {
     this.defaultFactory = defaultFactory;
   }
 
-  /** Returns true when {@code method} (or its class) carries a caching annotation. */
-  public boolean isCached(Method method) {
-    return details(method) != null;
-  }
-
   private CacheMethod details(Method method) {
     // a holder, because ConcurrentHashMap cannot hold the null of an unannotated method
     return methods.computeIfAbsent(method, m -> new MethodHolder(CacheMethod.of(m, defaultFactory))).details;

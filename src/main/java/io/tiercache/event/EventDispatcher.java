@@ -69,11 +69,6 @@ public final class EventDispatcher<K, V> {
     return tracking;
   }
 
-  /** Returns true when at least one listener is registered. */
-  public boolean isActive() {
-    return active;
-  }
-
   /**
    * Registers a listener.
    *

@@ -1,7 +1,6 @@
 package io.tiercache.routing;
 
 import io.tiercache.serialization.KryoFactory;
-import io.tiercache.serialization.Serializer;
 import io.tiercache.tier.Envelope;
 import io.tiercache.tier.EnvelopeRemapper;
 import io.tiercache.tier.KeyLocks;
@@ -56,9 +55,8 @@ public final class CompositeTier<K> implements Tier<K> {
   /**
    * @param tiers the tiers in probe order, by name ({@link TierNames})
    * @param strategy picks an entry's tier
-   * @param serializer measures serialized sizes for the strategy
    */
-  public CompositeTier(Map<String, Tier<K>> tiers, TypeStrategy strategy, Serializer serializer) {
+  public CompositeTier(Map<String, Tier<K>> tiers, TypeStrategy strategy) {
     if (tiers.isEmpty()) {
       throw new IllegalArgumentException("a composite tier needs at least one tier");
     }
@@ -66,7 +64,7 @@ public final class CompositeTier<K> implements Tier<K> {
     this.names = List.copyOf(tiers.keySet());
     this.strategy = strategy;
     this.keyOnly = strategy.routesByKeyOnly();
-    this.context = new SizeMeasuringContext(names, serializer);
+    this.context = new SizeMeasuringContext(names);
     this.hits = new LongAdder[this.tiers.size()];
     for (int i = 0; i < hits.length; i++) {
       hits[i] = new LongAdder();
@@ -437,11 +435,9 @@ public final class CompositeTier<K> implements Tier<K> {
   /** Sizes values for strategies: fast paths for bytes, strings and numbers; a measuring serialization otherwise. */
   private static final class SizeMeasuringContext implements RoutingContext {
     private final List<String> tiers;
-    private final Serializer serializer;
 
-    SizeMeasuringContext(List<String> tiers, Serializer serializer) {
+    SizeMeasuringContext(List<String> tiers) {
       this.tiers = tiers;
-      this.serializer = serializer;
     }
 
     @Override

@@ -127,9 +127,4 @@ public final class ClassAllowlist {
     return false;
   }
 
-  /** Returns the primitive types, which are always allowed and never looked up by name. */
-  static Set<Class<?>> primitives() {
-    return Set.of(boolean.class, byte.class, short.class, char.class, int.class, long.class, float.class,
-        double.class, void.class);
-  }
 }

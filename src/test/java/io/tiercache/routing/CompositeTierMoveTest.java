@@ -57,7 +57,7 @@ class CompositeTierMoveTest {
         TierListener.NONE));
     tiers.put(TierNames.ROCKSDB, RocksDbTiers.open(directory.resolve("rocks"), "moves", false, false, serializer,
         Capacity.unbounded(), clock, TierListener.NONE));
-    composite = new CompositeTier<>(tiers, BY_VALUE_MOD_3, serializer);
+    composite = new CompositeTier<>(tiers, BY_VALUE_MOD_3);
   }
 
   @AfterEach
@@ -170,7 +170,7 @@ class CompositeTierMoveTest {
     two.put(TierNames.HEAP, composite.tiers().get(0));
     two.put(TierNames.ROCKSDB, composite.tiers().get(2));
     CompositeTier<String> heapAndRocks = new CompositeTier<>(two,
-        (key, value, context) -> (String) value, null);
+        (key, value, context) -> (String) value);
     assertThat(heapAndRocks.route("k", TierNames.HEAP)).isZero();
     assertThat(heapAndRocks.route("k", TierNames.MAPDB)).isEqualTo(1); // tie: the larger tier
     assertThat(heapAndRocks.route("k", TierNames.ROCKSDB)).isEqualTo(1);

@@ -46,11 +46,6 @@ public final class HeapBound {
     return new HeapBound(-1, maximumWeight, weigher);
   }
 
-  /** Returns true when the tier has no bound. */
-  public boolean isUnbounded() {
-    return maximumSize < 0 && maximumWeight < 0;
-  }
-
   void applyTo(Caffeine<Object, Object> builder) {
     if (maximumSize >= 0) {
       builder.maximumSize(maximumSize);
