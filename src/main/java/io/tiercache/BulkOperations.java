@@ -4,6 +4,7 @@ import static io.tiercache.CacheContext.isLive;
 import static io.tiercache.CacheContext.valueOf;
 
 import io.tiercache.tier.Envelope;
+import io.tiercache.tier.Prepared;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -82,13 +83,11 @@ final class BulkOperations<K, V> {
   /** Stores a loaded value: created when absent, replaced only if {@code replaceExisting}. */
   private void storeLoaded(K key, V value, boolean replaceExisting, long now) {
     K storedKey = context.copyIn(key);
-    V stored = context.copyIn(value);
     context.tier.compute(storedKey, (k, current) -> {
-      context.tier.checkStorable(k, stored);
       if (isLive(current, now) && !replaceExisting) {
         return current;
       }
-      return Mutations.upsert(context, k, current, stored, now);
+      return Mutations.upsert(context, k, current, context.prepare(k, value), now);
     });
   }
 
@@ -96,12 +95,13 @@ final class BulkOperations<K, V> {
     long start = context.statistics.startTime();
     long now = context.expiry.now();
     RuntimeException failure = null;
-    // copy and check everything first: a value that cannot be stored is refused before the writer hears of any
-    Map<K, V> stored = new LinkedHashMap<>();
+    // prepare everything first: a value that cannot be stored is refused before the writer hears of any
+    Map<K, K> storedKeys = new LinkedHashMap<>();
+    Map<K, Prepared> stored = new LinkedHashMap<>();
     for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-      V copy = context.copyIn(entry.getValue());
-      context.tier.checkStorable(entry.getKey(), copy);
-      stored.put(entry.getKey(), copy);
+      K storedKey = context.copyIn(entry.getKey());
+      storedKeys.put(entry.getKey(), storedKey);
+      stored.put(entry.getKey(), context.prepare(storedKey, entry.getValue()));
     }
     Collection<? extends K> toStore = entries.keySet();
     if (context.writer != null) {
@@ -128,8 +128,8 @@ final class BulkOperations<K, V> {
     }
     int puts = 0;
     for (K key : toStore) {
-      V value = stored.get(key);
-      Envelope after = context.tier.compute(context.copyIn(key),
+      Prepared value = stored.get(key);
+      Envelope after = context.tier.compute(storedKeys.get(key),
           (k, current) -> Mutations.upsert(context, k, current, value, now));
       if (after != null) {
         puts++;

@@ -7,6 +7,7 @@ import io.tiercache.integration.LoaderAdapter;
 import io.tiercache.integration.WriterAdapter;
 import io.tiercache.management.CacheStatistics;
 import io.tiercache.tier.Envelope;
+import io.tiercache.tier.Prepared;
 import io.tiercache.tier.Tier;
 import java.util.concurrent.Executor;
 import javax.cache.Cache;
@@ -64,12 +65,35 @@ final class CacheContext<K, V> {
     return (V) envelope.value();
   }
 
+  /** Returns the value of a prepared write, as the cache's value type. */
+  @SuppressWarnings("unchecked")
+  static <V> V valueOf(Prepared prepared) {
+    return (V) prepared.value();
+  }
+
   /** Returns a copy of a stored value for a caller (identity when storing by reference). */
   V copyOut(Envelope envelope) {
     if (envelope.isPrivateCopy()) {
       return valueOf(envelope); // freshly deserialized for this caller: already a copy nobody shares
     }
     return copier.copy(valueOf(envelope), classLoader.get());
+  }
+
+  /**
+   * Prepares a caller's value for the tier, before any writer or listener hears of it: serialized once where
+   * it is stored as bytes (the bytes are the store-by-value copy), placed once in a composite. A copy is made
+   * only where the cache keeps the object itself, or where a listener may read the value after the caller
+   * regains it.
+   *
+   * @throws javax.cache.CacheException (via the tier's own exception, translated at the cache's boundary) if
+   *     the tier cannot store the value
+   */
+  Prepared prepare(K key, V value) {
+    Prepared prepared = tier.prepare(key, value);
+    if (copier != Copier.identity() && (prepared.keepsObject() || events.isTracking())) {
+      return prepared.withValue(copier.copy(value, classLoader.get()));
+    }
+    return prepared;
   }
 
   /** Returns the copy of a caller's key or value that the cache stores. */

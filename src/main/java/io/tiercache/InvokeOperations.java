@@ -6,6 +6,7 @@ import static io.tiercache.CacheContext.valueOf;
 import io.tiercache.processor.EntryProcessorEntry;
 import io.tiercache.processor.ProcessorResult;
 import io.tiercache.tier.Envelope;
+import io.tiercache.tier.Prepared;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -78,24 +79,19 @@ final class InvokeOperations<K, V> {
         return current;
       case READ:
         return Mutations.access(context, current, now);
-      case LOADED: {
-        V stored = context.copyIn(entry.currentValue());
-        context.tier.checkStorable(key, stored);
-        return Mutations.create(context, key, stored);
-      }
+      case LOADED:
+        return Mutations.create(context, key, context.prepare(key, entry.currentValue()));
       case CREATED: {
         V value = entry.currentValue();
         context.checkValueType(value);
-        V stored = context.copyIn(value);
-        context.tier.checkStorable(key, stored);
+        Prepared stored = context.prepare(key, value);
         context.write(key, value);
         return Mutations.create(context, key, stored);
       }
       case UPDATED: {
         V value = entry.currentValue();
         context.checkValueType(value);
-        V stored = context.copyIn(value);
-        context.tier.checkStorable(key, stored);
+        Prepared stored = context.prepare(key, value);
         context.write(key, value);
         return Mutations.update(context, key, current, stored);
       }

@@ -4,6 +4,7 @@ import static io.tiercache.CacheContext.isLive;
 import static io.tiercache.CacheContext.valueOf;
 
 import io.tiercache.tier.Envelope;
+import io.tiercache.tier.Prepared;
 import java.util.Objects;
 
 /**
@@ -59,8 +60,7 @@ final class KeyOperations<K, V> {
         return null;
       }
       context.checkValueType(loaded);
-      V stored = context.copyIn(loaded);
-      context.tier.checkStorable(k, stored);
+      Prepared stored = context.prepare(k, loaded);
       result[0] = loaded;
       return Mutations.create(context, k, stored);
     });
@@ -96,10 +96,10 @@ final class KeyOperations<K, V> {
   /** Writes through and stores; returns the live record it replaced (or null) and the record stored (or null). */
   private Envelope[] writeThrough(K key, V value, long now) {
     K storedKey = context.copyIn(key);
-    V stored = context.copyIn(value);
+    // prepared before the key's lock is taken: serialized and placed once, outside the critical section
+    Prepared stored = context.prepare(storedKey, value);
     Envelope[] outcome = new Envelope[2];
     outcome[1] = context.tier.compute(storedKey, (k, current) -> {
-      context.tier.checkStorable(k, stored);
       context.write(key, value);
       outcome[0] = isLive(current, now) ? current : null;
       return Mutations.upsert(context, k, current, stored, now);
@@ -111,7 +111,6 @@ final class KeyOperations<K, V> {
     long start = context.statistics.startTime();
     long now = context.expiry.now();
     K storedKey = context.copyIn(key);
-    V stored = context.copyIn(value);
     boolean[] added = new boolean[1];
     context.tier.compute(storedKey, (k, current) -> {
       if (isLive(current, now)) {
@@ -120,7 +119,7 @@ final class KeyOperations<K, V> {
       if (current != null) {
         context.expiredInCompute(k, current);
       }
-      context.tier.checkStorable(k, stored);
+      Prepared stored = context.prepare(k, value); // only when it will be stored
       context.write(key, value);
       added[0] = true;
       return Mutations.create(context, k, stored);
@@ -217,7 +216,6 @@ final class KeyOperations<K, V> {
   boolean replace(K key, V expected, V value) {
     long start = context.statistics.startTime();
     long now = context.expiry.now();
-    V stored = context.copyIn(value);
     int[] outcome = new int[1]; // 0 miss, 1 hit but different value, 2 replaced
     context.tier.compute(key, (k, current) -> {
       if (!isLive(current, now)) {
@@ -230,7 +228,7 @@ final class KeyOperations<K, V> {
         outcome[0] = 1;
         return Mutations.access(context, current, now);
       }
-      context.tier.checkStorable(k, stored);
+      Prepared stored = context.prepare(k, value);
       context.write(key, value);
       outcome[0] = 2;
       return Mutations.update(context, k, current, stored);
@@ -264,7 +262,6 @@ final class KeyOperations<K, V> {
 
   /** Replaces a live mapping, writing through; returns the record replaced, or null when there was none. */
   private Envelope replaceLive(K key, V value, long now) {
-    V stored = context.copyIn(value);
     Envelope[] previous = new Envelope[1];
     context.tier.compute(key, (k, current) -> {
       if (!isLive(current, now)) {
@@ -273,7 +270,7 @@ final class KeyOperations<K, V> {
         }
         return null;
       }
-      context.tier.checkStorable(k, stored);
+      Prepared stored = context.prepare(k, value);
       context.write(key, value);
       previous[0] = current;
       return Mutations.update(context, k, current, stored);

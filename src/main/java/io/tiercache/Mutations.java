@@ -2,6 +2,7 @@ package io.tiercache;
 
 import io.tiercache.expiry.ExpiryCalculator;
 import io.tiercache.tier.Envelope;
+import io.tiercache.tier.Prepared;
 
 /**
  * The two ways an operation changes a live mapping, shared by every writing operation so that expiry and
@@ -15,37 +16,38 @@ final class Mutations {
    * Returns the record of a new entry and publishes its CREATED event, or returns null without an event
    * when the expiry policy gives it no lifetime ({@code Duration.ZERO}).
    *
-   * @param stored the value as the cache stores it (already copied when storing by value)
+   * @param stored the value as {@link CacheContext#prepare} prepared it for the tier
    */
-  static <K, V> Envelope create(CacheContext<K, V> context, K key, V stored) {
+  static <K, V> Envelope create(CacheContext<K, V> context, K key, Prepared stored) {
     long now = context.expiry.now(); // read after the loader or writer ran, so their latency costs no lifetime
     long expireAt = context.expiry.forCreation(now);
     if (expireAt <= now) {
       return null;
     }
-    context.events.created(key, stored);
-    return new Envelope(stored, expireAt);
+    context.events.created(key, CacheContext.valueOf(stored));
+    return stored.envelope(expireAt);
   }
 
   /**
    * Returns the record of a live entry given a new value, and publishes its UPDATED event. An update whose
    * policy gives {@code Duration.ZERO} is stored already expired, so the next access finds it gone.
    */
-  static <K, V> Envelope update(CacheContext<K, V> context, K key, Envelope current, V stored) {
+  static <K, V> Envelope update(CacheContext<K, V> context, K key, Envelope current, Prepared stored) {
     long now = context.expiry.now();
     long expireAt = context.expiry.forUpdate(now);
     if (expireAt == ExpiryCalculator.UNCHANGED) {
       expireAt = current.expireAtMillis();
     }
-    context.events.updated(key, CacheContext.valueOf(current), stored);
-    return new Envelope(stored, expireAt);
+    context.events.updated(key, CacheContext.valueOf(current), CacheContext.valueOf(stored));
+    return stored.envelope(expireAt);
   }
 
   /**
    * Returns the record of a write that creates or updates: an update of a live entry, otherwise (announcing the
    * expiry of an expired one first) a creation.
    */
-  static <K, V> Envelope upsert(CacheContext<K, V> context, K key, Envelope current, V stored, long now) {
+  static <K, V> Envelope upsert(CacheContext<K, V> context, K key, Envelope current, Prepared stored,
+      long now) {
     if (CacheContext.isLive(current, now)) {
       return update(context, key, current, stored);
     }

@@ -10,13 +10,14 @@ import io.tiercache.serialization.ClassAllowlist;
 import io.tiercache.serialization.ClassRegistry;
 import io.tiercache.serialization.KryoSerializer;
 import io.tiercache.serialization.Serializer;
-import io.tiercache.tier.Capacity;
+import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.TierUnavailableException;
 import io.tiercache.tier.heap.HeapBound;
 import io.tiercache.tier.heap.HeapTier;
 import io.tiercache.tier.mapdb.MapDbTiers;
+import io.tiercache.tier.serialized.Capacity;
 import io.tiercache.tier.rocksdb.RocksDbTiers;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ final class TierAssembly {
     TierListener<K> listener;
     Supplier<StoreDirectory> directory;
     Supplier<ClassLoader> classLoader;
+    /** One set of key locks per cache: its composite and its byte-storing tiers share them. */
+    final KeyLocks locks = new KeyLocks(1024);
   }
 
   static <K> Tier<K> build(Inputs<K> in) {
@@ -140,16 +143,16 @@ final class TierAssembly {
       case TierNames.MAPDB: {
         Capacity capacity = new Capacity(settings.mapdbMaximumEntries(), settings.mapdbMaximumBytes());
         if (settings.mapdbMode() == CacheSettings.MapDbMode.DIRECT) {
-          return MapDbTiers.openDirectMemory(serializer, capacity, in.clock, in.listener);
+          return MapDbTiers.openDirectMemory(serializer, capacity, in.locks, in.clock, in.listener);
         }
         return MapDbTiers.openFile(in.directory.get().mapDbFile(in.cacheName), settings.mapdbTransactions(),
-            settings.transientStore(), serializer, capacity, in.clock, in.listener);
+            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listener);
       }
       case TierNames.ROCKSDB: {
         rocksDbAvailability.run();
         Capacity capacity = new Capacity(settings.rocksdbMaximumEntries(), settings.rocksdbMaximumBytes());
         return RocksDbTiers.open(in.directory.get().rocksDb(), in.cacheName, settings.rocksdbSync(),
-            settings.transientStore(), serializer, capacity, in.clock, in.listener);
+            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listener);
       }
       default:
         throw new IllegalArgumentException("unknown tier '" + name + "'; allowed: " + TierNames.ALL);

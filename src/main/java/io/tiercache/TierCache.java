@@ -4,11 +4,14 @@ import io.tiercache.configuration.TierCacheConfiguration;
 import io.tiercache.management.CacheConfigurationBean;
 import io.tiercache.management.CacheStatistics;
 import io.tiercache.management.MBeanRegistrar;
+import io.tiercache.serialization.SerializationException;
+import io.tiercache.tier.TierException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
@@ -69,7 +72,11 @@ public final class TierCache<K, V> implements Cache<K, V> {
     requireOpen();
     requireKey(key);
     if (!context.events.isTracking()) {
-      return keys.get(key); // the hot path of a cache that never had a listener
+      try {
+        return keys.get(key); // the hot path of a cache that never had a listener
+      } catch (TierException | SerializationException e) {
+        throw storageFailure(e);
+      }
     }
     return withEvents(() -> keys.get(key));
   }
@@ -85,7 +92,11 @@ public final class TierCache<K, V> implements Cache<K, V> {
   public boolean containsKey(K key) {
     requireOpen();
     requireKey(key);
-    return keys.containsKey(key);
+    try {
+      return keys.containsKey(key);
+    } catch (TierException | SerializationException e) {
+      throw storageFailure(e);
+    }
   }
 
   @Override
@@ -197,7 +208,11 @@ public final class TierCache<K, V> implements Cache<K, V> {
   @Override
   public void clear() {
     requireOpen();
-    context.tier.clear();
+    try {
+      context.tier.clear();
+    } catch (TierException | SerializationException e) {
+      throw storageFailure(e);
+    }
   }
 
   @Override
@@ -369,9 +384,19 @@ public final class TierCache<K, V> implements Cache<K, V> {
       T result = operation.get();
       applied = true;
       return result;
+    } catch (TierException | SerializationException e) {
+      throw storageFailure(e);
     } finally {
       context.events.finish(applied);
     }
+  }
+
+  /**
+   * Turns a tier's own failure into the JCache API's, naming this cache: tiers never depend on JCache, so
+   * this boundary is where their exceptions become {@link CacheException}s. The original is the cause.
+   */
+  private CacheException storageFailure(RuntimeException failure) {
+    return new CacheException("Cache '" + getName() + "': " + failure.getMessage(), failure);
   }
 
   private void requireOpen() {

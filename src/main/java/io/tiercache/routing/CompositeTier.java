@@ -1,39 +1,51 @@
 package io.tiercache.routing;
 
-import io.tiercache.serialization.KryoFactory;
+import io.tiercache.serialization.Serializer;
 import io.tiercache.tier.Envelope;
 import io.tiercache.tier.EnvelopeRemapper;
 import io.tiercache.tier.KeyLocks;
+import io.tiercache.tier.Prepared;
 import io.tiercache.tier.Tier;
+import io.tiercache.tier.serialized.SerializedTier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Several tiers seen as one: each entry lives in exactly one of them, the one its {@link TypeStrategy}
- * chooses. This is how a key-only operation finds its entry, and what a miss costs:
+ * chooses ({@link Placement}). How a key-only operation finds its entry, and what a miss costs:
  *
  * <ul>
  *   <li>If the strategy routes by key alone, the key's tier is computed and only that tier is read.</li>
  *   <li>Otherwise the tiers are probed in order, fastest first, and the first hit wins. A miss costs one
- *       lookup per tier: a hash probe on the heap, a hash-tree probe in MapDB's mapped file, and in RocksDB a
- *       bloom-filter check that answers "absent" without reading a data block for all but ~1% of keys. No
- *       value is read or deserialized on a miss.</li>
+ *       lookup per tier (RocksDB answers most absent keys from its bloom filters); the key is serialized once
+ *       for all byte-storing tiers ({@link Probe}).</li>
  * </ul>
  *
- * <p>Writes take a striped per-key lock, read the current record, apply the remapper once, and store the
- * result in the tier the strategy picks. When that differs from where the entry was, the entry moves: the
- * stripe's version is made odd, the entry is written to the tier earlier in probe order before it is removed
- * from the later one (so a crash in between leaves the new value in the tier probed first, never a stale one
- * in front of it), and the version is made even again. Lock-free readers that miss check the version before
- * and after their probes and, if a move overlapped them, read again under the lock; so no reader ever sees a
+ * <p><b>Writes.</b> A write holds the key's stripe of {@link KeyLocks}, which the composite shares with its
+ * byte-storing tiers (so their own evictions of the key wait too), reads the current record once, applies the
+ * remapper once and stores the result where {@link #prepare} placed it, with the bytes prepared there.
+ *
+ * <p><b>Moves, and why a crash cannot lose or resurrect a value.</b> When the entry was in another tier, the
+ * new copy is written first and the old copy deleted after it. The new copy's record carries a sequence one
+ * higher than the old one's. So at every instant the newest committed value exists somewhere: a crash before
+ * the write leaves the old (last acknowledged) value alone; a crash between the two steps leaves both copies,
+ * and the {@link RecoverySweep} that runs when the composite opens deletes the one with the lower sequence
+ * before anything is served; after the delete only the new copy exists. Since at most one copy exists at rest,
+ * no later eviction, expiry or removal of the newer copy can uncover an older one. A copy on the heap dies
+ * with the process and never comes back, so a move from disk to the heap deletes the disk copy before it
+ * returns; an entry whose last value lived on the heap is absent after a restart, never older.
+ *
+ * <p>Lock-free readers that miss check the stripe's version before and after their probes; a move makes the
+ * version odd while it runs, so a reader that overlapped one reads again under the lock and never sees a
  * moving entry missing. A hit needs no check: both copies are committed values.
  *
  * @param <K> the key type
@@ -43,16 +55,21 @@ public final class CompositeTier<K> implements Tier<K> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CompositeTier.class);
 
   private final List<Tier<K>> tiers;
+  private final List<Slot<K>> slots;
   private final List<String> names;
-  private final TypeStrategy strategy;
-  private final boolean keyOnly;
-  private final KeyLocks locks = new KeyLocks(1024);
-  private final AtomicLongArray versions = new AtomicLongArray(locks.size());
-  private final RoutingContext context;
+  private final Placement<K> placement;
+  private final KeyLocks locks;
+  private final AtomicLongArray versions;
+  private final Serializer serializer;
+  /** Keys left in two tiers by a move whose undo failed too: read by sequence until their next write. */
+  private final Set<K> unsettled = ConcurrentHashMap.newKeySet();
   private final LongAdder[] hits;
   private final LongAdder misses = new LongAdder();
 
   /**
+   * Combines tiers. Byte-storing tiers must share one {@link KeyLocks} (the composite takes it as its own);
+   * opening runs the {@link RecoverySweep}.
+   *
    * @param tiers the tiers in probe order, by name ({@link TierNames})
    * @param strategy picks an entry's tier
    */
@@ -62,12 +79,33 @@ public final class CompositeTier<K> implements Tier<K> {
     }
     this.tiers = new ArrayList<>(tiers.values());
     this.names = List.copyOf(tiers.keySet());
-    this.strategy = strategy;
-    this.keyOnly = strategy.routesByKeyOnly();
-    this.context = new SizeMeasuringContext(names);
+    List<Slot<K>> slotList = new ArrayList<>();
+    List<SerializedTier<K>> byteTiers = new ArrayList<>();
+    for (Tier<K> tier : this.tiers) {
+      Slot<K> slot = Slot.of(tier);
+      slotList.add(slot);
+      if (slot.bytes() != null) {
+        byteTiers.add(slot.bytes());
+      }
+    }
+    this.slots = List.copyOf(slotList);
+    this.locks = byteTiers.isEmpty() ? new KeyLocks(1024) : byteTiers.get(0).locks();
+    for (SerializedTier<K> byteTier : byteTiers) {
+      if (byteTier.locks() != locks) {
+        throw new IllegalArgumentException("the byte-storing tiers of a composite must share one KeyLocks, so"
+            + " that the composite's lock of a key also holds their writers and evictions of it");
+      }
+    }
+    this.versions = new AtomicLongArray(locks.size());
+    SerializedTier<K> measurer = byteTiers.isEmpty() ? null : byteTiers.get(0);
+    this.serializer = measurer == null ? null : measurer.serializer();
+    this.placement = new Placement<>(strategy, names, slots, measurer);
     this.hits = new LongAdder[this.tiers.size()];
     for (int i = 0; i < hits.length; i++) {
       hits[i] = new LongAdder();
+    }
+    if (!placement.keyOnly) {
+      RecoverySweep.run(byteTiers, name()); // key-only strategies never move entries, so never leave two copies
     }
   }
 
@@ -101,43 +139,32 @@ public final class CompositeTier<K> implements Tier<K> {
     return "composite" + names;
   }
 
-  /** Returns the index of the tier the strategy picks, mapped to the closest configured tier. */
+  private Probe<K> probe(K key) {
+    return new Probe<>(key, serializer);
+  }
+
+  /** Returns the index of the tier the strategy picks for an entry (for tests). */
   int route(K key, Object value) {
-    String wanted = strategy.route(key, value, context);
-    int index = names.indexOf(wanted);
-    if (index >= 0) {
-      return index;
-    }
-    int wantedRank = TierNames.rank(wanted);
-    if (wantedRank < 0) {
-      throw new IllegalStateException("Strategy " + strategy.getClass().getName() + " routed to '" + wanted
-          + "', which is not a tier; allowed: " + String.join(", ", TierNames.ALL));
-    }
-    int best = 0;
-    int bestDistance = Integer.MAX_VALUE;
-    for (int i = 0; i < names.size(); i++) {
-      int rank = TierNames.rank(names.get(i));
-      // closest rank wins; on a tie, the larger (later) tier
-      int distance = Math.abs(rank - wantedRank) * 2 - (rank > wantedRank ? 1 : 0);
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = i;
-      }
-    }
-    return best;
+    return placement.route(key, value);
+  }
+
+  @Override
+  public Prepared prepare(K key, Object value) {
+    return placement.prepare(key, value);
   }
 
   @Override
   public Envelope get(K key) {
-    if (keyOnly) {
-      int index = route(key, null);
-      return counted(index, tiers.get(index).get(key));
+    Probe<K> probe = probe(key);
+    if (placement.keyOnly) {
+      int index = placement.routeKey(key);
+      return counted(index, slots.get(index).read(probe));
     }
     int stripe = locks.stripeOf(key);
     long before = versions.get(stripe);
-    if ((before & 1) == 0) {
-      for (int i = 0; i < tiers.size(); i++) {
-        Envelope envelope = tiers.get(i).get(key);
+    if ((before & 1) == 0 && (unsettled.isEmpty() || !unsettled.contains(key))) {
+      for (int i = 0; i < slots.size(); i++) {
+        Envelope envelope = slots.get(i).read(probe);
         if (envelope != null) {
           return counted(i, envelope);
         }
@@ -150,7 +177,7 @@ public final class CompositeTier<K> implements Tier<K> {
     ReentrantLock lock = locks.stripe(stripe);
     lock.lock();
     try {
-      Location found = locate(key);
+      Location found = locate(probe);
       return counted(found.index, found.envelope);
     } finally {
       lock.unlock();
@@ -166,15 +193,18 @@ public final class CompositeTier<K> implements Tier<K> {
     return envelope;
   }
 
-  /** Where a key is: its tier's index and record, or index -1. Called under the key's lock. */
-  private Location locate(K key) {
-    if (keyOnly) {
-      int index = route(key, null);
-      Envelope envelope = tiers.get(index).get(key);
+  /** Where a key is: its tier's index and record, or index -1. Called under the key's stripe. */
+  private Location locate(Probe<K> probe) {
+    if (placement.keyOnly) {
+      int index = placement.routeKey(probe.key);
+      Envelope envelope = slots.get(index).read(probe);
       return new Location(envelope == null ? -1 : index, envelope);
     }
-    for (int i = 0; i < tiers.size(); i++) {
-      Envelope envelope = tiers.get(i).get(key);
+    if (!unsettled.isEmpty() && unsettled.contains(probe.key)) {
+      return newestCopy(probe);
+    }
+    for (int i = 0; i < slots.size(); i++) {
+      Envelope envelope = slots.get(i).read(probe);
       if (envelope != null) {
         return new Location(i, envelope);
       }
@@ -182,86 +212,97 @@ public final class CompositeTier<K> implements Tier<K> {
     return new Location(-1, null);
   }
 
-  @Override
-  public void checkStorable(K key, Object value) {
-    tiers.get(route(key, value)).checkStorable(key, value);
+  /** For an unsettled key: the copy with the highest sequence, after deleting the others. */
+  private Location newestCopy(Probe<K> probe) {
+    Location newest = new Location(-1, null);
+    for (int i = 0; i < slots.size(); i++) {
+      Envelope envelope = slots.get(i).read(probe);
+      if (envelope != null && (newest.envelope == null
+          || SerializedTier.sequenceOf(envelope) > SerializedTier.sequenceOf(newest.envelope))) {
+        newest = new Location(i, envelope);
+      }
+    }
+    for (int i = 0; i < slots.size(); i++) {
+      Envelope envelope = i == newest.index ? null : slots.get(i).read(probe);
+      if (envelope != null) {
+        slots.get(i).delete(probe, envelope);
+      }
+    }
+    unsettled.remove(probe.key);
+    return newest;
   }
 
   @Override
   public Envelope compute(K key, EnvelopeRemapper<K> remapper) {
+    Probe<K> probe = probe(key);
     int stripe = locks.stripeOf(key);
     ReentrantLock lock = locks.stripe(stripe);
+    Envelope result;
     lock.lock();
     try {
-      Location found = locate(key);
+      Location found = locate(probe);
       Envelope replacement = remapper.remap(key, found.envelope);
       if (replacement == found.envelope) {
         return replacement;
       }
       if (replacement == null) {
-        tiers.get(found.index).compute(key, (k, current) -> null);
-        removeStaleCopiesAfter(key, found.index);
+        slots.get(found.index).delete(probe, found.envelope);
         return null;
       }
-      int target = keyOnly ? route(key, null) : route(key, replacement.value());
+      int target = targetOf(key, replacement, found);
+      long sequence = SerializedTier.sequenceOf(found.envelope) + 1;
       if (found.index < 0 || found.index == target) {
-        Envelope stored = tiers.get(target).compute(key, (k, current) -> replacement);
-        removeStaleCopiesAfter(key, target);
-        return stored;
+        result = slots.get(target).write(probe, found.envelope, replacement, sequence);
+      } else {
+        result = move(probe, found, target, replacement, sequence, stripe);
       }
-      Envelope stored = move(key, found.index, target, replacement, stripe);
-      removeStaleCopiesAfter(key, Math.max(found.index, target));
-      return stored;
     } finally {
       lock.unlock();
     }
+    for (Slot<K> slot : slots) {
+      slot.settle();
+    }
+    return result;
   }
 
-  private Envelope move(K key, int from, int to, Envelope replacement, int stripe) {
+  /** The tier a replacement goes to: where {@link #prepare} placed it, else where its value already is. */
+  private int targetOf(K key, Envelope replacement, Location found) {
+    if (replacement.placement() >= 0) {
+      return replacement.placement();
+    }
+    if (found.index >= 0 && replacement.value() == found.envelope.value()) {
+      return found.index; // same value, new expiry: it stays where it is
+    }
+    return placement.route(key, replacement.value());
+  }
+
+  /** Writes the new copy, then deletes the old one (see the class comment for why in this order). */
+  private Envelope move(Probe<K> probe, Location found, int target, Envelope replacement, long sequence,
+      int stripe) {
     versions.incrementAndGet(stripe); // odd: lock-free readers that miss now retry under the lock
     try {
-      if (to < from) {
-        Envelope stored = tiers.get(to).compute(key, (k, current) -> replacement);
-        try {
-          tiers.get(from).compute(key, (k, current) -> null);
-        } catch (RuntimeException leftBehind) {
-          // the new value is stored in front and wins every lookup; the copy behind goes at the next write
-          LOG.warn("Could not remove the old copy of a moved entry from tier {}: {}", names.get(from),
-              leftBehind.getMessage());
-        }
-        return stored;
-      }
-      // Moving later in probe order: the earlier copy must go first, or a crash between the two steps
-      // would leave the old value in front of the new one. If the write then fails, put the old one back.
-      Envelope previous = tiers.get(from).get(key);
-      tiers.get(from).compute(key, (k, current) -> null);
+      Envelope stored = slots.get(target).write(probe, null, replacement, sequence);
       try {
-        return tiers.get(to).compute(key, (k, current) -> replacement);
+        slots.get(found.index).delete(probe, found.envelope);
       } catch (RuntimeException failure) {
-        if (previous != null) {
-          tiers.get(from).compute(key, (k, current) -> previous);
-        }
+        undo(probe, target, stored, failure);
         throw failure;
       }
+      return stored;
     } finally {
       versions.incrementAndGet(stripe);
     }
   }
 
-  /**
-   * After a crash mid-move a key may linger in a later tier. Every write clears the tiers behind the one it
-   * wrote (a cheap probe each: a bloom filter in RocksDB), so a stale copy can never resurface when the
-   * current one is evicted or removed.
-   */
-  private void removeStaleCopiesAfter(K key, int index) {
-    if (keyOnly) {
-      return;
-    }
-    for (int i = index + 1; i < tiers.size(); i++) {
-      Tier<K> tier = tiers.get(i);
-      if (tier.get(key) != null) {
-        tier.compute(key, (k, current) -> null);
-      }
+  /** The old copy could not be deleted: delete the new one, so the old value stays and the write fails. */
+  private void undo(Probe<K> probe, int target, Envelope stored, RuntimeException failure) {
+    try {
+      slots.get(target).delete(probe, stored);
+    } catch (RuntimeException undoFailure) {
+      failure.addSuppressed(undoFailure);
+      unsettled.add(probe.key); // two copies: reads pick the newer by sequence until the key is written again
+      LOG.error("Composite {}: a moved entry is in tiers {} and {} until its next write; reads take the newer",
+          names, names.get(target), failure);
     }
   }
 
@@ -270,7 +311,7 @@ public final class CompositeTier<K> implements Tier<K> {
     ReentrantLock lock = locks.lockFor(key);
     lock.lock();
     try {
-      Location found = locate(key);
+      Location found = locate(probe(key));
       if (found.index >= 0) {
         tiers.get(found.index).updateExpiry(key, envelope, expireAtMillis);
       }
@@ -281,27 +322,27 @@ public final class CompositeTier<K> implements Tier<K> {
 
   @Override
   public Map<K, Envelope> getAll(Iterable<? extends K> keys) {
-    Map<K, Envelope> found = new LinkedHashMap<>();
-    List<K> missing = new ArrayList<>();
-    keys.forEach(missing::add);
-    long[] before = new long[missing.size()];
-    for (int i = 0; i < missing.size(); i++) {
-      before[i] = versions.get(locks.stripeOf(missing.get(i)));
+    List<K> requested = new ArrayList<>();
+    keys.forEach(requested::add);
+    long[] before = new long[requested.size()];
+    for (int i = 0; i < requested.size(); i++) {
+      before[i] = versions.get(locks.stripeOf(requested.get(i)));
     }
+    Map<K, Envelope> found = new LinkedHashMap<>();
+    List<K> missing = new ArrayList<>(requested);
     for (Tier<K> tier : tiers) {
       if (missing.isEmpty()) {
         break;
       }
-      Map<K, Envelope> hits = tier.getAll(missing);
-      found.putAll(hits);
-      missing.removeAll(hits.keySet());
+      Map<K, Envelope> hitsHere = tier.getAll(missing);
+      found.putAll(hitsHere);
+      missing.removeAll(hitsHere.keySet());
     }
-    // a key missed everywhere while its stripe was moving something is read again, under the lock
-    List<K> requested = new ArrayList<>();
-    keys.forEach(requested::add);
+    // a key missed everywhere while its stripe was moving something, or unsettled, is read again under the lock
     for (int i = 0; i < requested.size(); i++) {
       K key = requested.get(i);
-      if (!found.containsKey(key) && (versions.get(locks.stripeOf(key)) != before[i] || (before[i] & 1) == 1)) {
+      boolean moved = versions.get(locks.stripeOf(key)) != before[i] || (before[i] & 1) == 1;
+      if ((!found.containsKey(key) && moved) || (!unsettled.isEmpty() && unsettled.contains(key))) {
         Envelope envelope = get(key);
         if (envelope != null) {
           found.put(key, envelope);
@@ -311,54 +352,9 @@ public final class CompositeTier<K> implements Tier<K> {
     return found;
   }
 
-  /**
-   * Iterates tier by tier. An entry is returned from the first tier, in probe order, that holds it, so a copy
-   * an entry left behind while moving is never returned twice. Like any weakly consistent iterator it may
-   * miss an entry that moves into a tier it has already passed.
-   */
   @Override
   public Iterator<Map.Entry<K, Envelope>> iterator() {
-    return new Iterator<>() {
-      private int tier = -1;
-      private Iterator<Map.Entry<K, Envelope>> current = Collections.emptyIterator();
-      private Map.Entry<K, Envelope> next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null) {
-          while (!current.hasNext()) {
-            if (++tier >= tiers.size()) {
-              return false;
-            }
-            current = tiers.get(tier).iterator();
-          }
-          Map.Entry<K, Envelope> candidate = current.next();
-          if (!heldByEarlierTier(candidate.getKey(), tier)) {
-            next = candidate;
-          }
-        }
-        return true;
-      }
-
-      @Override
-      public Map.Entry<K, Envelope> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Map.Entry<K, Envelope> entry = next;
-        next = null;
-        return entry;
-      }
-    };
-  }
-
-  private boolean heldByEarlierTier(K key, int index) {
-    for (int i = 0; i < index; i++) {
-      if (tiers.get(i).get(key) != null) {
-        return true;
-      }
-    }
-    return false;
+    return new CompositeIterator<>(tiers);
   }
 
   @Override
@@ -384,8 +380,14 @@ public final class CompositeTier<K> implements Tier<K> {
 
   @Override
   public void clear() {
-    for (Tier<K> tier : tiers) {
-      tier.clear();
+    locks.lockAll(); // no write may move an entry into a tier already cleared
+    try {
+      for (Tier<K> tier : tiers) {
+        tier.clear();
+      }
+      unsettled.clear();
+    } finally {
+      locks.unlockAll();
     }
   }
 
@@ -422,6 +424,7 @@ public final class CompositeTier<K> implements Tier<K> {
     }
   }
 
+  /** Where a key is: its tier's index and record, or index -1 and null. */
   private static final class Location {
     final int index;
     final Envelope envelope;
@@ -429,34 +432,6 @@ public final class CompositeTier<K> implements Tier<K> {
     Location(int index, Envelope envelope) {
       this.index = index;
       this.envelope = envelope;
-    }
-  }
-
-  /** Sizes values for strategies: fast paths for bytes, strings and numbers; a measuring serialization otherwise. */
-  private static final class SizeMeasuringContext implements RoutingContext {
-    private final List<String> tiers;
-
-    SizeMeasuringContext(List<String> tiers) {
-      this.tiers = tiers;
-    }
-
-    @Override
-    public List<String> tiers() {
-      return tiers;
-    }
-
-    @Override
-    public long serializedSize(Object value) {
-      if (value instanceof byte[]) {
-        return ((byte[]) value).length;
-      }
-      if (value instanceof String) {
-        return ((String) value).length(); // UTF-16 units: a close, cheap stand-in for UTF-8 bytes
-      }
-      if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
-        return 8;
-      }
-      return KryoFactory.measure(value);
     }
   }
 }

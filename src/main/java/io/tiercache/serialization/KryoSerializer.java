@@ -92,47 +92,56 @@ public final class KryoSerializer implements Serializer {
 
   @Override
   public byte[] serialize(Object object) {
-    return serialize(object, pool);
+    return serialize(object, 0, pool);
+  }
+
+  @Override
+  public byte[] serialize(Object object, int headroom) {
+    return serialize(object, headroom, pool);
   }
 
   @Override
   public byte[] serializeKey(Object key) {
-    return serialize(key, keyPool);
+    return serialize(key, 0, keyPool);
   }
 
-  private byte[] serialize(Object object, Pool<Kryo> kryos) {
+  private byte[] serialize(Object object, int headroom, Pool<Kryo> kryos) {
     if (object instanceof byte[]) {
       byte[] bytes = (byte[]) object;
-      byte[] out = new byte[bytes.length + 1];
-      out[0] = TAG_BYTES;
-      System.arraycopy(bytes, 0, out, 1, bytes.length);
+      byte[] out = new byte[headroom + 1 + bytes.length];
+      out[headroom] = TAG_BYTES;
+      System.arraycopy(bytes, 0, out, headroom + 1, bytes.length);
       return out;
     }
     if (object instanceof String) {
       byte[] utf8 = ((String) object).getBytes(StandardCharsets.UTF_8);
-      byte[] out = new byte[utf8.length + 1];
-      out[0] = TAG_STRING;
-      System.arraycopy(utf8, 0, out, 1, utf8.length);
+      byte[] out = new byte[headroom + 1 + utf8.length];
+      out[headroom] = TAG_STRING;
+      System.arraycopy(utf8, 0, out, headroom + 1, utf8.length);
       return out;
     }
     if (object instanceof Long) {
-      return tagged(TAG_LONG, (Long) object);
+      return tagged(headroom, TAG_LONG, (Long) object);
     }
     if (object instanceof Integer) {
-      byte[] out = new byte[5];
-      out[0] = TAG_INTEGER;
-      writeInt(out, 1, (Integer) object);
+      byte[] out = new byte[headroom + 5];
+      out[headroom] = TAG_INTEGER;
+      writeInt(out, headroom + 1, (Integer) object);
       return out;
     }
     if (object instanceof Double) {
-      return tagged(TAG_DOUBLE, Double.doubleToRawLongBits((Double) object));
+      return tagged(headroom, TAG_DOUBLE, Double.doubleToRawLongBits((Double) object));
     }
     if (object instanceof Boolean) {
-      return new byte[] {TAG_BOOLEAN, (byte) ((Boolean) object ? 1 : 0)};
+      byte[] out = new byte[headroom + 2];
+      out[headroom] = TAG_BOOLEAN;
+      out[headroom + 1] = (byte) ((Boolean) object ? 1 : 0);
+      return out;
     }
     Kryo kryo = kryos.obtain();
-    try (Output output = new Output(256, -1)) {
+    try (Output output = new Output(256 + headroom, -1)) {
       kryo.setClassLoader(classLoader.get());
+      output.setPosition(headroom); // the caller's header goes there: the value is never copied behind it
       output.writeByte(TAG_KRYO);
       kryo.writeClassAndObject(output, object);
       return output.toBytes();
@@ -216,11 +225,11 @@ public final class KryoSerializer implements Serializer {
     return null;
   }
 
-  private static byte[] tagged(byte tag, long value) {
-    byte[] out = new byte[9];
-    out[0] = tag;
+  private static byte[] tagged(int headroom, byte tag, long value) {
+    byte[] out = new byte[headroom + 9];
+    out[headroom] = tag;
     for (int i = 0; i < 8; i++) {
-      out[1 + i] = (byte) (value >>> (56 - 8 * i));
+      out[headroom + 1 + i] = (byte) (value >>> (56 - 8 * i));
     }
     return out;
   }

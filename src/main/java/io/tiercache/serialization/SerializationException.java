@@ -1,9 +1,11 @@
 package io.tiercache.serialization;
 
-import javax.cache.CacheException;
-
-/** An object could not be serialized or bytes could not be deserialized. */
-public class SerializationException extends CacheException {
+/**
+ * An object could not be serialized or bytes could not be deserialized. Our own type, not the JCache API's:
+ * the tiers that serialize stay independent of JCache, and the cache wraps this in a
+ * {@code javax.cache.CacheException} naming the cache.
+ */
+public class SerializationException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 

@@ -29,6 +29,21 @@ public interface Serializer {
   byte[] serialize(Object object);
 
   /**
+   * Serializes an object behind {@code headroom} bytes left free for the caller's header, so a tier can
+   * store the result as it is instead of copying the value behind its header. The default copies what
+   * {@link #serialize(Object)} returns; an implementation overrides it to write in place.
+   *
+   * @throws UnsafeClassException if the object's class (or a class in its graph) is not allowed
+   * @throws SerializationException if the object cannot be serialized
+   */
+  default byte[] serialize(Object object, int headroom) {
+    byte[] bytes = serialize(object);
+    byte[] out = new byte[headroom + bytes.length];
+    System.arraycopy(bytes, 0, out, headroom, bytes.length);
+    return out;
+  }
+
+  /**
    * Serializes a key. Disk tiers find keys by these bytes, so equal keys must give equal bytes; the default
    * is {@link #serialize}, which an implementation overrides when its object form depends on identity.
    */

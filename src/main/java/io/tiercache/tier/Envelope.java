@@ -1,5 +1,7 @@
 package io.tiercache.tier;
 
+import java.util.Arrays;
+
 /**
  * What a tier stores for one key: the value and the wall-clock instant, in epoch milliseconds, at which the
  * mapping expires. Carrying the expiry in the record is what lets every tier, on heap or on disk, honour
@@ -7,6 +9,10 @@ package io.tiercache.tier;
  *
  * <p>Envelopes are immutable: an access that moves the expiry instant stores a new envelope through
  * {@link Tier#updateExpiry}, so a reader never sees a half-updated record.
+ *
+ * <p>An envelope of a tier that stores bytes may also carry its encoded record ({@link #record()}): the bytes
+ * it was read from, or the bytes a {@link Prepared} value was serialized to. A tier that receives such an
+ * envelope from a writer stores those bytes instead of serializing the value again.
  */
 public class Envelope {
 
@@ -28,47 +34,25 @@ public class Envelope {
     this.expireAtMillis = expireAtMillis;
   }
 
-  /** A record a byte-storing tier decoded; the heap's envelopes do without the field (8 bytes an entry). */
-  static final class Decoded extends Envelope {
-    private final byte[] origin;
-
-    Decoded(Object value, long expireAtMillis, byte[] origin) {
-      super(value, expireAtMillis);
-      this.origin = origin;
-    }
-
-    @Override
-    Object origin() {
-      return origin;
-    }
-  }
-
-  /** Returns what a byte-storing tier decoded this from, or null; lets it detect stale updates. */
-  Object origin() {
-    return null;
+  /**
+   * Returns the envelope of a record a byte-storing tier read: its value was deserialized for this read
+   * alone, so nobody else holds it.
+   *
+   * @param record the stored bytes, header included
+   * @param encoder the serializer that reads and writes these bytes
+   */
+  public static Envelope decoded(Object value, long expireAtMillis, byte[] record, Object encoder) {
+    return new Encoded(value, expireAtMillis, record, encoder, -1, true, false);
   }
 
   /**
-   * Returns true when the value was decoded from stored bytes for this read alone, so nobody else holds it
-   * and store-by-value need not copy it again.
+   * Returns the envelope of a value serialized on its way in ({@link Prepared#envelope}): the record array is
+   * owned by this envelope alone, so the tier may fill its header in place.
+   *
+   * @param placement the index of the tier a composite chose for it, or -1
    */
-  public boolean isPrivateCopy() {
-    return origin() != null;
-  }
-
-  /**
-   * Returns true when {@code other} is the same stored record as this one: the same object, or (for tiers
-   * that decode a fresh envelope on every read) decoded from the same record bytes.
-   */
-  public boolean sameRecord(Envelope other) {
-    if (this == other) {
-      return true;
-    }
-    Object origin = origin();
-    if (other == null || origin == null || other.origin() == null) {
-      return false;
-    }
-    return java.util.Arrays.equals((byte[]) origin, (byte[]) other.origin());
+  static Envelope prepared(Object value, long expireAtMillis, byte[] record, Object encoder, int placement) {
+    return new Encoded(value, expireAtMillis, record, encoder, placement, false, true);
   }
 
   /** Returns the stored value. */
@@ -91,8 +75,102 @@ public class Envelope {
     return nowMillis >= expireAtMillis;
   }
 
+  /**
+   * Returns true when the value was decoded from stored bytes for this read alone, so nobody else holds it
+   * and store-by-value need not copy it again.
+   */
+  public boolean isPrivateCopy() {
+    return false;
+  }
+
+  /**
+   * Returns the encoded record behind this envelope, or null for an envelope of objects. The header part of
+   * the array is only meaningful for an envelope read from a store; a tier writing the record fills it in.
+   * Callers must not change the array.
+   */
+  public byte[] record() {
+    return null;
+  }
+
+  /** Returns the serializer that wrote {@link #record()}, or null. */
+  public Object encoder() {
+    return null;
+  }
+
+  /** Returns true when {@link #record()} belongs to this envelope alone, so a tier may fill its header in place. */
+  public boolean ownsRecord() {
+    return false;
+  }
+
+  /** Returns the index of the tier a composite placed this value in when it was prepared, or -1. */
+  public int placement() {
+    return -1;
+  }
+
+  /**
+   * Returns true when {@code other} is the same stored record as this one: the same object, or (for tiers
+   * that decode a fresh envelope on every read) decoded from the same record bytes.
+   */
+  public boolean sameRecord(Envelope other) {
+    if (this == other) {
+      return true;
+    }
+    byte[] record = record();
+    return record != null && other != null && other.record() != null && Arrays.equals(record, other.record());
+  }
+
   @Override
   public String toString() {
     return "Envelope[expireAt=" + (expireAtMillis == ETERNAL ? "eternal" : expireAtMillis) + "]";
+  }
+
+  /** An envelope with its bytes; the heap's envelopes do without these fields. */
+  private static final class Encoded extends Envelope {
+    private final byte[] record;
+    private final Object encoder;
+    private final int placement;
+    private final boolean privateCopy;
+    private final boolean ownsRecord;
+
+    Encoded(Object value, long expireAtMillis, byte[] record, Object encoder, int placement, boolean privateCopy,
+        boolean ownsRecord) {
+      super(value, expireAtMillis);
+      this.record = record;
+      this.encoder = encoder;
+      this.placement = placement;
+      this.privateCopy = privateCopy;
+      this.ownsRecord = ownsRecord;
+    }
+
+    @Override
+    public Envelope withExpireAt(long newExpireAtMillis) {
+      // the same value bytes under another expiry: the tier rewrites the header, nothing is serialized again
+      return new Encoded(value(), newExpireAtMillis, record, encoder, placement, privateCopy, false);
+    }
+
+    @Override
+    public boolean isPrivateCopy() {
+      return privateCopy;
+    }
+
+    @Override
+    public byte[] record() {
+      return record;
+    }
+
+    @Override
+    public Object encoder() {
+      return encoder;
+    }
+
+    @Override
+    public boolean ownsRecord() {
+      return ownsRecord;
+    }
+
+    @Override
+    public int placement() {
+      return placement;
+    }
   }
 }

@@ -5,7 +5,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Striped per-key locks for tiers whose engine has no atomic read-modify-write of its own. Two keys may
  * share a stripe, which only costs contention, never correctness. Reentrant, so a remapper may read its
- * own key.
+ * own key. A composite shares one instance with the byte-storing tiers it combines: holding a key's stripe
+ * in the composite then also excludes those tiers' own writers and evictions of that key, and the tiers'
+ * re-entry costs no second lock.
+ *
+ * <p>Stripes are chosen by the key object's {@code hashCode}: equal keys always share a stripe, and so do
+ * their serialized forms, since serializers give equal bytes for equal keys.
  */
 public final class KeyLocks {
 
@@ -29,13 +34,6 @@ public final class KeyLocks {
     return stripes[hash & mask];
   }
 
-  /** Returns the lock of the stripe of a key's serialized form, so every path to a record shares one lock. */
-  public ReentrantLock lockForBytes(byte[] keyBytes) {
-    int hash = java.util.Arrays.hashCode(keyBytes);
-    hash ^= (hash >>> 16);
-    return stripes[hash & mask];
-  }
-
   /** Returns the index of the stripe {@code key} falls in. */
   public int stripeOf(Object key) {
     int hash = key.hashCode();
@@ -46,6 +44,20 @@ public final class KeyLocks {
   /** Returns the lock of stripe {@code index}. */
   public ReentrantLock stripe(int index) {
     return stripes[index];
+  }
+
+  /** Takes every stripe, in order, to exclude every writer (for a clear); undo with {@link #unlockAll}. */
+  public void lockAll() {
+    for (ReentrantLock stripe : stripes) {
+      stripe.lock();
+    }
+  }
+
+  /** Releases what {@link #lockAll} took. */
+  public void unlockAll() {
+    for (int i = stripes.length - 1; i >= 0; i--) {
+      stripes[i].unlock();
+    }
   }
 
   /** Returns the number of stripes. */

@@ -37,14 +37,16 @@ public interface Tier<K> extends AutoCloseable {
   Envelope compute(K key, EnvelopeRemapper<K> remapper);
 
   /**
-   * Checks, before anything changes, that this tier could store {@code value} under {@code key}: for a tier
-   * that serializes, that the value's classes are allowed and serializable. The cache calls it before it
-   * tells a writer or a listener about a write, so a value the tier must refuse is refused before any side
-   * effect. The default accepts everything.
+   * Prepares {@code value} for storing under {@code key}, doing once the work that depends on the value alone:
+   * a tier that stores bytes serializes it (checking its classes against the allowlist), a composite chooses
+   * its tier. The cache calls it before it tells a writer or a listener about a write, so a value the tier must
+   * refuse is refused before any side effect; the envelope made from the result is then stored without
+   * serializing or placing the value again. The default keeps the object as it is.
    *
    * @throws RuntimeException naming the problem, when the value cannot be stored
    */
-  default void checkStorable(K key, Object value) {
+  default Prepared prepare(K key, Object value) {
+    return Prepared.object(value);
   }
 
   /**

@@ -5,7 +5,7 @@ package io.tiercache.tier;
  * its store is locked by another process. The cache falls back to the next configured tier, or fails with
  * this cause when configured strict.
  */
-public final class TierUnavailableException extends RuntimeException {
+public final class TierUnavailableException extends TierException {
 
   private static final long serialVersionUID = 1L;
 

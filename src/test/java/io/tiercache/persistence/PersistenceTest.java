@@ -257,7 +257,7 @@ class PersistenceTest {
       assertThat(cache.get("k")).isNull();
       assertThat(expired).containsExactly("k=v");
       assertThat(cache.unwrap(org.rocksdb.RocksDB.class)).isNotNull();
-      assertThat(cache.unwrap(io.tiercache.tier.ByteStore.class).get(new byte[] {2, 'k'})).isNull();
+      assertThat(cache.unwrap(io.tiercache.tier.serialized.ByteStore.class).get(new byte[] {2, 'k'})).isNull();
     }
   }
 }

@@ -1,11 +1,13 @@
 package io.tiercache.tier.mapdb;
 
-import io.tiercache.tier.ByteStore;
+import io.tiercache.tier.serialized.ByteStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import io.tiercache.tier.TierException;
 import org.mapdb.DB;
+import org.mapdb.DBException;
 import org.mapdb.HTreeMap;
 
 /**
@@ -26,9 +28,17 @@ final class MapDbStore implements ByteStore {
     this.commitEachWrite = commitEachWrite;
   }
 
+  private TierException failure(String operation, RuntimeException e) {
+    return new TierException("MapDB " + operation + " failed in " + db + ": " + e.getMessage(), e);
+  }
+
   @Override
   public byte[] get(byte[] key) {
-    return map.get(key);
+    try {
+      return map.get(key);
+    } catch (DBException e) {
+      throw failure("get", e);
+    }
   }
 
   @Override
@@ -42,17 +52,25 @@ final class MapDbStore implements ByteStore {
 
   @Override
   public void put(byte[] key, byte[] record) {
-    map.put(key, record);
-    if (commitEachWrite) {
-      db.commit();
+    try {
+      map.put(key, record);
+      if (commitEachWrite) {
+        db.commit();
+      }
+    } catch (DBException e) {
+      throw failure("put", e);
     }
   }
 
   @Override
   public void delete(byte[] key) {
-    map.remove(key);
-    if (commitEachWrite) {
-      db.commit();
+    try {
+      map.remove(key);
+      if (commitEachWrite) {
+        db.commit();
+      }
+    } catch (DBException e) {
+      throw failure("delete", e);
     }
   }
 

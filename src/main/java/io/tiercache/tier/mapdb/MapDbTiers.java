@@ -1,11 +1,11 @@
 package io.tiercache.tier.mapdb;
 
 import io.tiercache.serialization.Serializer;
-import io.tiercache.tier.Capacity;
-import io.tiercache.tier.SerializedTier;
-import io.tiercache.tier.Tier;
+import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.TierUnavailableException;
+import io.tiercache.tier.serialized.Capacity;
+import io.tiercache.tier.serialized.SerializedTier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +38,11 @@ public final class MapDbTiers {
    * @param file the store file
    * @param transactions commit each write through a write-ahead log
    * @param clear true for a transient cache: start empty
+   * @param locks the per-key locks of the cache (shared with its composite, if any)
    * @throws TierUnavailableException if the file's directory cannot be used
    */
-  public static <K> Tier<K> openFile(Path file, boolean transactions, boolean clear, Serializer serializer,
-      Capacity capacity, Clock clock, TierListener<? super K> listener) {
+  public static <K> SerializedTier<K> openFile(Path file, boolean transactions, boolean clear, Serializer serializer,
+      Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException | RuntimeException e) {
@@ -63,14 +64,14 @@ public final class MapDbTiers {
     } catch (RuntimeException e) {
       throw new TierUnavailableException("Cannot open the MapDB store " + file + ": " + e, e);
     }
-    return tier("mapdb:" + file, db, transactions, clear, serializer, capacity, clock, listener);
+    return tier("mapdb:" + file, db, transactions, clear, serializer, capacity, locks, clock, listener);
   }
 
   /** Opens a tier in direct (off-heap) memory; it lives as long as the cache. */
-  public static <K> Tier<K> openDirectMemory(Serializer serializer, Capacity capacity, Clock clock,
-      TierListener<? super K> listener) {
+  public static <K> SerializedTier<K> openDirectMemory(Serializer serializer, Capacity capacity, KeyLocks locks,
+      Clock clock, TierListener<? super K> listener) {
     DB db = DBMaker.memoryDirectDB().make();
-    return tier("mapdb:direct-memory", db, false, false, serializer, capacity, clock, listener);
+    return tier("mapdb:direct-memory", db, false, false, serializer, capacity, locks, clock, listener);
   }
 
   private static DB makeFileDb(Path file, boolean transactions) {
@@ -97,8 +98,8 @@ public final class MapDbTiers {
     }
   }
 
-  private static <K> Tier<K> tier(String name, DB db, boolean transactions, boolean clear, Serializer serializer,
-      Capacity capacity, Clock clock, TierListener<? super K> listener) {
+  private static <K> SerializedTier<K> tier(String name, DB db, boolean transactions, boolean clear, Serializer serializer,
+      Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
     try {
       HTreeMap<byte[], byte[]> map = db.hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
           org.mapdb.Serializer.BYTE_ARRAY).createOrOpen();
@@ -108,7 +109,7 @@ public final class MapDbTiers {
       } else {
         SerializedTier.countExisting(store, capacity);
       }
-      return new SerializedTier<>(name, store, serializer, capacity, clock, listener);
+      return new SerializedTier<>(name, store, serializer, capacity, locks, clock, listener);
     } catch (RuntimeException e) {
       db.close(); // never leave a file mapped and locked behind a failed open
       throw new TierUnavailableException("Cannot open " + name + ": " + e.getMessage(), e);

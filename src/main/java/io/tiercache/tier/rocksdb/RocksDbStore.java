@@ -1,6 +1,7 @@
 package io.tiercache.tier.rocksdb;
 
-import io.tiercache.tier.ByteStore;
+import io.tiercache.tier.TierException;
+import io.tiercache.tier.serialized.ByteStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ final class RocksDbStore implements ByteStore {
     lifecycle.readLock().lock();
     if (closed) {
       lifecycle.readLock().unlock();
-      throw new IllegalStateException("The RocksDB tier " + name + " is closed");
+      throw new TierException("The RocksDB tier " + name + " is closed", null);
     }
   }
 
@@ -59,7 +60,7 @@ final class RocksDbStore implements ByteStore {
   }
 
   private RuntimeException failure(String operation, RocksDBException e) {
-    return new javax.cache.CacheException("RocksDB " + operation + " failed in " + name + ": " + e.getMessage(), e);
+    return new TierException("RocksDB " + operation + " failed in " + name + ": " + e.getMessage(), e);
   }
 
   @Override

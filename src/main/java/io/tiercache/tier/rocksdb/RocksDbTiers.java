@@ -1,11 +1,12 @@
 package io.tiercache.tier.rocksdb;
 
 import io.tiercache.serialization.Serializer;
-import io.tiercache.tier.Capacity;
-import io.tiercache.tier.SerializedTier;
+import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.TierUnavailableException;
+import io.tiercache.tier.serialized.Capacity;
+import io.tiercache.tier.serialized.SerializedTier;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -25,10 +26,11 @@ public final class RocksDbTiers {
    * @param sync true to make each write wait for the write-ahead log to reach the disk (survives power loss);
    *     false keeps it in the OS cache (survives a process crash)
    * @param clear true for a transient cache: start empty
+   * @param locks the per-key locks of the cache (shared with its composite, if any)
    * @throws TierUnavailableException if the native library or the directory is unusable
    */
-  public static <K> Tier<K> open(Path directory, String cacheName, boolean sync, boolean clear,
-      Serializer serializer, Capacity capacity, Clock clock, TierListener<? super K> listener) {
+  public static <K> SerializedTier<K> open(Path directory, String cacheName, boolean sync, boolean clear,
+      Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
     RocksDbEnvironment environment = RocksDbEnvironment.acquire(directory);
     RocksDbStore store;
     try {
@@ -43,7 +45,7 @@ public final class RocksDbTiers {
       } else {
         SerializedTier.countExisting(store, capacity);
       }
-      return new SerializedTier<>(store.name(), store, serializer, capacity, clock, listener);
+      return new SerializedTier<>(store.name(), store, serializer, capacity, locks, clock, listener);
     } catch (RuntimeException e) {
       store.close();
       throw e;

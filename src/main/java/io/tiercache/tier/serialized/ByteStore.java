@@ -1,4 +1,4 @@
-package io.tiercache.tier;
+package io.tiercache.tier.serialized;
 
 import java.util.Iterator;
 import java.util.List;

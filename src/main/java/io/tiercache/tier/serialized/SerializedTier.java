@@ -1,0 +1,378 @@
+package io.tiercache.tier.serialized;
+
+import io.tiercache.serialization.Serializer;
+import io.tiercache.tier.Envelope;
+import io.tiercache.tier.EnvelopeRemapper;
+import io.tiercache.tier.KeyLocks;
+import io.tiercache.tier.Prepared;
+import io.tiercache.tier.RemovalCause;
+import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierListener;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tier over a {@link ByteStore}: keys and values are serialized, values inside a {@link RecordFormat}
+ * record whose header carries the expiry and a sequence. Every change of a key happens under the key's
+ * stripe of {@link KeyLocks}, which makes {@link #compute} atomic per key since every writer of the store
+ * goes through it; reads take no lock. {@link #clear} takes every stripe.
+ *
+ * <p>Work is done once per write: the key is serialized once; a value {@link #prepare prepared} by this tier
+ * (or by another tier sharing its serializer) is stored as the bytes it was prepared as; the old record is
+ * read once and decoded once. A composite that holds the key's stripe calls the byte-level methods
+ * ({@link #read}, {@link #write}, {@link #delete}) with key bytes it serialized once for all its tiers.
+ *
+ * <p>Eviction: after a write leaves the tier over its {@link Capacity}, records are removed, starting from a
+ * random point of the store's key order where the engine has one (RocksDB) and in hash order otherwise
+ * (MapDB), until it is within bounds. Expired records met on the way are reported as expired, the rest as
+ * capacity evictions. A record that cannot be decoded any more is deleted all the same, with a warning.
+ *
+ * @param <K> the key type
+ */
+public final class SerializedTier<K> implements Tier<K> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SerializedTier.class);
+
+  private final String name;
+  private final ByteStore store;
+  private final Serializer serializer;
+  private final Capacity capacity;
+  private final KeyLocks locks;
+  private final TierListener<? super K> listener;
+  private final ReentrantLock evictionLock = new ReentrantLock();
+  private final Clock clock;
+
+  /**
+   * @param name the tier's name in logs and errors, such as {@code rocksdb:/data/cache#orders}
+   * @param store the engine
+   * @param serializer serializes keys and values
+   * @param capacity the bound; its counters must already count what the store holds
+   * @param locks the per-key locks; a composite passes the ones it holds itself
+   * @param clock the cache's clock, to tell expired records from live ones when evicting
+   * @param listener told of evictions
+   */
+  public SerializedTier(String name, ByteStore store, Serializer serializer, Capacity capacity, KeyLocks locks,
+      Clock clock, TierListener<? super K> listener) {
+    this.name = name;
+    this.store = store;
+    this.serializer = serializer;
+    this.capacity = capacity;
+    this.locks = locks;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** Counts the entries and bytes a store already holds, for a tier opened on existing data. */
+  public static void countExisting(ByteStore store, Capacity capacity) {
+    Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(null);
+    while (records.hasNext()) {
+      Map.Entry<byte[], byte[]> record = records.next();
+      capacity.added(record.getKey().length + record.getValue().length);
+    }
+  }
+
+  @Override
+  public String name() {
+    return name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+  }
+
+  /** Returns the serializer of keys and values; tiers sharing it can exchange key bytes and prepared values. */
+  public Serializer serializer() {
+    return serializer;
+  }
+
+  /** Returns the locks this tier takes per key. */
+  public KeyLocks locks() {
+    return locks;
+  }
+
+  /** Returns the bytes a key is stored under. */
+  public byte[] keyBytes(K key) {
+    return serializer.serializeKey(key);
+  }
+
+  /** Returns the sequence of a record this tier returned from a read, or 0 for any other envelope. */
+  public static long sequenceOf(Envelope envelope) {
+    if (envelope == null || !envelope.isPrivateCopy() || envelope.record() == null) {
+      return 0;
+    }
+    return RecordFormat.sequence(envelope.record());
+  }
+
+  private Envelope decode(byte[] record) {
+    RecordFormat.check(record, serializer, name);
+    int offset = RecordFormat.valueOffset(record);
+    Object value = serializer.deserialize(record, offset, record.length - offset);
+    return Envelope.decoded(value, RecordFormat.expireAt(record), record, serializer);
+  }
+
+  @Override
+  public Prepared prepare(K key, Object value) {
+    return Prepared.serialized(value, serializer.serialize(value, RecordFormat.HEADER_BYTES), serializer);
+  }
+
+  /** Encodes an envelope as the record to store: its own bytes when they are ours, otherwise serialized now. */
+  private byte[] encode(Envelope envelope, long sequence) {
+    byte[] record = envelope.record();
+    if (record != null && envelope.encoder() == serializer) {
+      byte[] current = RecordFormat.upgraded(record);
+      boolean inPlace = envelope.ownsRecord() || current != record;
+      return RecordFormat.stamp(current, inPlace, serializer.id(), envelope.expireAtMillis(), sequence);
+    }
+    byte[] fresh = serializer.serialize(envelope.value(), RecordFormat.HEADER_BYTES);
+    return RecordFormat.stamp(fresh, true, serializer.id(), envelope.expireAtMillis(), sequence);
+  }
+
+  @Override
+  public Envelope get(K key) {
+    return read(keyBytes(key));
+  }
+
+  /** Returns the record stored under {@code keyBytes}, decoded, or null. */
+  public Envelope read(byte[] keyBytes) {
+    byte[] record = store.get(keyBytes);
+    return record == null ? null : decode(record);
+  }
+
+  @Override
+  public Envelope compute(K key, EnvelopeRemapper<K> remapper) {
+    byte[] keyBytes = keyBytes(key);
+    Envelope result;
+    ReentrantLock lock = locks.lockFor(key);
+    lock.lock();
+    try {
+      Envelope current = read(keyBytes);
+      Envelope replacement = remapper.remap(key, current);
+      if (replacement == current) {
+        return current;
+      }
+      if (replacement == null) {
+        if (current != null) {
+          delete(keyBytes, current);
+        }
+        return null;
+      }
+      result = write(keyBytes, current, replacement, sequenceOf(current) + 1);
+    } finally {
+      lock.unlock();
+    }
+    evictIfOver();
+    return result;
+  }
+
+  /**
+   * Stores {@code replacement} under {@code keyBytes}. The caller holds the key's stripe of {@link #locks()}
+   * and passes what this tier holds for the key now ({@code current}, as read under that stripe, or null), so
+   * nothing is read again. Does not evict: the caller calls {@link #evictIfOver} once it let go of the stripe.
+   *
+   * @param sequence the record's sequence, higher than that of any other copy of the key
+   * @return {@code replacement}
+   */
+  public Envelope write(byte[] keyBytes, Envelope current, Envelope replacement, long sequence) {
+    byte[] record = encode(replacement, sequence);
+    store.put(keyBytes, record);
+    if (current == null) {
+      capacity.added(keyBytes.length + record.length);
+    } else {
+      capacity.resized(current.record().length, record.length);
+    }
+    return replacement;
+  }
+
+  /** Deletes the record {@code current} that this tier holds under {@code keyBytes}; the caller holds the stripe. */
+  public void delete(byte[] keyBytes, Envelope current) {
+    deleteRecord(keyBytes, current.record());
+  }
+
+  /** Returns the raw record under {@code keyBytes}, undecoded, or null (for recovery). */
+  public byte[] readRecord(byte[] keyBytes) {
+    return store.get(keyBytes);
+  }
+
+  /** Deletes {@code record}, which this tier holds under {@code keyBytes}; the caller holds the stripe. */
+  public void deleteRecord(byte[] keyBytes, byte[] record) {
+    store.delete(keyBytes);
+    capacity.removed(keyBytes.length + record.length);
+  }
+
+  @Override
+  public void updateExpiry(K key, Envelope envelope, long expireAtMillis) {
+    byte[] keyBytes = keyBytes(key);
+    ReentrantLock lock = locks.lockFor(key);
+    lock.lock();
+    try {
+      byte[] record = store.get(keyBytes);
+      if (record != null && envelope.record() != null && java.util.Arrays.equals(record, envelope.record())) {
+        byte[] moved = RecordFormat.upgraded(record);
+        store.put(keyBytes, RecordFormat.stamp(moved, moved != record, serializer.id(), expireAtMillis,
+            RecordFormat.sequence(record)));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Map<K, Envelope> getAll(Iterable<? extends K> keys) {
+    List<K> keyList = new ArrayList<>();
+    List<byte[]> keyBytes = new ArrayList<>();
+    for (K key : keys) {
+      keyList.add(key);
+      keyBytes.add(keyBytes(key));
+    }
+    List<byte[]> records = store.getAll(keyBytes);
+    Map<K, Envelope> found = new LinkedHashMap<>();
+    for (int i = 0; i < keyList.size(); i++) {
+      byte[] record = records.get(i);
+      if (record != null) {
+        found.put(keyList.get(i), decode(record));
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Iterator<Map.Entry<K, Envelope>> iterator() {
+    Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(null);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
+
+      @Override
+      public Map.Entry<K, Envelope> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Map.Entry<byte[], byte[]> record = records.next();
+        return Map.entry(decodeKey(record.getKey()), decode(record.getValue()));
+      }
+    };
+  }
+
+  /** Iterates the raw records: key bytes and record bytes, undecoded (for recovery sweeps). */
+  public Iterator<Map.Entry<byte[], byte[]>> records() {
+    return store.iterator(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private K decodeKey(byte[] keyBytes) {
+    return (K) serializer.deserializeKey(keyBytes, 0, keyBytes.length);
+  }
+
+  /** Evicts until the tier is within its capacity; the caller holds no key's stripe. */
+  public void evictIfOver() {
+    if (!capacity.isExceeded() || !evictionLock.tryLock()) {
+      return; // within bounds, or another thread is already evicting and will bring the tier within bounds
+    }
+    try {
+      Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(randomStart());
+      long now = clock.millis();
+      while (capacity.isExceeded() && records.hasNext()) {
+        evictOne(records.next().getKey(), now);
+      }
+    } finally {
+      evictionLock.unlock();
+    }
+  }
+
+  /** A random point in key order: keys begin with a serializer tag byte, so the hint keeps the first key's. */
+  private byte[] randomStart() {
+    Iterator<Map.Entry<byte[], byte[]>> first = store.iterator(null);
+    if (!first.hasNext()) {
+      return null;
+    }
+    byte[] firstKey = first.next().getKey();
+    byte[] hint = new byte[Math.max(2, Math.min(firstKey.length, 9))];
+    ThreadLocalRandom.current().nextBytes(hint);
+    hint[0] = firstKey[0];
+    return hint;
+  }
+
+  private void evictOne(byte[] keyBytes, long now) {
+    K key;
+    try {
+      key = decodeKey(keyBytes);
+    } catch (RuntimeException undecodable) {
+      // no operation can reach a key that does not decode, so no stripe guards it: delete it as it is
+      byte[] record = store.get(keyBytes);
+      if (record != null) {
+        store.delete(keyBytes);
+        capacity.removed(keyBytes.length + record.length);
+      }
+      LOG.warn("Evicted a record of {} whose key can no longer be decoded: {}", name, undecodable.getMessage());
+      return;
+    }
+    ReentrantLock lock = locks.lockFor(key);
+    lock.lock();
+    try {
+      byte[] record = store.get(keyBytes);
+      if (record == null) {
+        return;
+      }
+      store.delete(keyBytes);
+      capacity.removed(keyBytes.length + record.length);
+      Envelope envelope;
+      try {
+        envelope = decode(record);
+      } catch (RuntimeException undecodable) {
+        // evicting must never fail the write that triggered it; the record is gone, only its event is lost
+        LOG.warn("Evicted a record of {} that can no longer be decoded: {}", name, undecodable.getMessage());
+        return;
+      }
+      boolean expired = RecordFormat.expireAt(record) <= now;
+      listener.onRemoval(key, envelope, expired ? RemovalCause.EXPIRED : RemovalCause.CAPACITY);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long size() {
+    return capacity.entries();
+  }
+
+  @Override
+  public long bytes() {
+    return capacity.bytes();
+  }
+
+  @Override
+  public void clear() {
+    locks.lockAll();
+    try {
+      store.clear();
+      capacity.reset();
+      countExisting(store, capacity); // whatever the engine still holds, counted exactly
+    } finally {
+      locks.unlockAll();
+    }
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) {
+    Object engine = store.engine();
+    if (type.isInstance(engine)) {
+      return type.cast(engine);
+    }
+    if (type.isInstance(store)) {
+      return type.cast(store);
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}
