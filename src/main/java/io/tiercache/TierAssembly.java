@@ -42,6 +42,10 @@ final class TierAssembly {
   /** Checks that RocksDB can start here; replaced by tests to simulate a machine without its library. */
   static volatile Runnable rocksDbAvailability = RocksDbTiers::checkAvailable;
 
+  /** Wraps each cache's serializer; replaced by tests that count what the write path serializes. */
+  static volatile java.util.function.UnaryOperator<Serializer> serializerDecorator =
+      java.util.function.UnaryOperator.identity();
+
   private TierAssembly() { }
 
   /** What the assembly needs from the cache and its manager. */
@@ -131,8 +135,8 @@ final class TierAssembly {
     boolean memoryOnly = !in.settings.tiers().contains(TierNames.ROCKSDB)
         && in.settings.mapdbMode() == CacheSettings.MapDbMode.DIRECT;
     ClassRegistry registry = memoryOnly ? ClassRegistry.inMemory() : in.directory.get().registry();
-    return new KryoSerializer(registry, ClassAllowlist.of(in.settings.allowlist()), in.classLoader,
-        "cache '" + in.cacheName + "'");
+    return serializerDecorator.apply(new KryoSerializer(registry, ClassAllowlist.of(in.settings.allowlist()),
+        in.classLoader, "cache '" + in.cacheName + "'"));
   }
 
   private static <K> Tier<K> open(String name, Inputs<K> in, Serializer serializer) {
