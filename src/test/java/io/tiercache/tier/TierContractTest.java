@@ -168,6 +168,62 @@ public abstract class TierContractTest {
   }
 
   @Test
+  void aPreparedValueIsStoredAsItWasPrepared() {
+    Prepared first = tier.prepare("k", "v1");
+    assertThat(first.value()).isEqualTo("v1");
+    tier.compute("k", (key, current) -> first.envelope(Envelope.ETERNAL));
+    assertThat(tier.get("k").value()).isEqualTo("v1");
+    Prepared second = tier.prepare("k", "v2");
+    tier.compute("k", (key, current) -> second.envelope(4_000_000_000_000L));
+    assertThat(tier.get("k").value()).isEqualTo("v2");
+    assertThat(tier.get("k").expireAtMillis()).isEqualTo(4_000_000_000_000L);
+    assertThat(tier.size()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyBeingRewrittenIsNeverSeenMissingNorGoingBack() throws Exception {
+    int writes = 1_500;
+    tier.compute("k", (key, current) -> envelope(0));
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    CountDownLatch done = new CountDownLatch(1);
+    List<Future<String>> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      readers.add(pool.submit(() -> {
+        int last = -1;
+        while (done.getCount() > 0) {
+          Envelope seen = tier.get("k");
+          if (seen == null) {
+            return "missing after value " + last;
+          }
+          int value = (Integer) seen.value();
+          if (value < last) {
+            return "went back from " + last + " to " + value;
+          }
+          last = value;
+        }
+        return "ok";
+      }));
+    }
+    Future<?> writer = pool.submit(() -> {
+      try {
+        for (int i = 1; i <= writes; i++) {
+          int value = i;
+          tier.compute("k", (key, current) -> envelope(value));
+        }
+      } finally {
+        done.countDown();
+      }
+      return null;
+    });
+    writer.get(60, TimeUnit.SECONDS);
+    for (Future<String> reader : readers) {
+      assertThat(reader.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
+    }
+    pool.shutdown();
+    assertThat(tier.get("k").value()).isEqualTo(writes);
+  }
+
+  @Test
   void unwrapToAnUnrelatedTypeGivesNull() {
     assertThat(tier.unwrap(java.util.regex.Pattern.class)).isNull();
     assertThat(tier.name()).isNotBlank();
