@@ -144,7 +144,8 @@ class MoveCrashTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        child.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+        // SIGKILL (no shutdown hook, no clean close); through the handle, which leaves our pipe readable
+        child.toHandle().destroyForcibly();
       });
       killer.start();
       while ((line = out.readLine()) != null) {
