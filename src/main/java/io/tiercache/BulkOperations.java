@@ -168,7 +168,7 @@ final class BulkOperations<K, V> {
       context.tier.compute(key, (k, current) -> {
         if (isLive(current, now)) {
           removed[0] = true;
-          context.events.removed(k, valueOf(current));
+          context.removed(k, current);
         } else if (current != null) {
           context.expiredInCompute(k, current);
         }

@@ -106,7 +106,23 @@ final class CacheContext<K, V> {
    * the key as absent.
    */
   void expiredInCompute(K key, Envelope envelope) {
-    events.expired(key, valueOf(envelope));
+    if (events.isTracking()) { // the old value is decoded only when a listener may hear of it
+      events.expired(key, valueOf(envelope));
+    }
+  }
+
+  /** Publishes a REMOVED event inside a compute; the old value is decoded only when a listener may hear it. */
+  void removed(K key, Envelope old) {
+    if (events.isTracking()) {
+      events.removed(key, valueOf(old));
+    }
+  }
+
+  /** Publishes an UPDATED event inside a compute; the old value is decoded only when a listener may hear it. */
+  void updated(K key, Envelope old, Prepared stored) {
+    if (events.isTracking()) {
+      events.updated(key, valueOf(old), valueOf(stored));
+    }
   }
 
   /** Removes a record found expired outside a compute, if it is still the one found, and publishes it. */

@@ -59,7 +59,7 @@ final class CacheFactory {
     TierListener<K> tierListener = (key, envelope, cause) -> {
       if (cause == RemovalCause.CAPACITY) {
         statistics.recordEvictions(1);
-      } else {
+      } else if (events.isTracking()) {
         events.reclaimed(key, CacheContext.valueOf(envelope));
       }
     };

@@ -98,7 +98,7 @@ final class InvokeOperations<K, V> {
       case REMOVED:
         context.delete(key);
         if (current != null) {
-          context.events.removed(key, valueOf(current));
+          context.removed(key, current);
         }
         return null;
       default:

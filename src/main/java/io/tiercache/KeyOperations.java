@@ -75,6 +75,15 @@ final class KeyOperations<K, V> {
 
   void put(K key, V value) {
     long start = context.statistics.startTime();
+    if (context.writer == null && context.expiry.isEternal() && !context.events.isTracking()) {
+      // nothing needs the old record (no writer, no listener, no lifetime that differs between create and
+      // update), so the tier may store without reading it first
+      K storedKey = context.copyIn(key);
+      context.tier.put(storedKey, context.prepare(storedKey, value).envelope(Envelope.ETERNAL));
+      context.statistics.recordPuts(1);
+      context.statistics.recordPutTime(start);
+      return;
+    }
     if (writeThrough(key, value, context.expiry.now())[1] != null) {
       // an entry the expiry policy gave no lifetime was never stored, so it is not a put
       context.statistics.recordPuts(1);
@@ -142,7 +151,7 @@ final class KeyOperations<K, V> {
       context.delete(key);
       if (isLive(current, now)) {
         removed[0] = true;
-        context.events.removed(k, valueOf(current));
+        context.removed(k, current);
       } else if (current != null) {
         context.expiredInCompute(k, current);
       }
@@ -173,7 +182,7 @@ final class KeyOperations<K, V> {
       }
       context.delete(key);
       outcome[0] = 2;
-      context.events.removed(k, valueOf(current));
+      context.removed(k, current);
       return null;
     });
     if (outcome[0] == 0) {
@@ -197,7 +206,7 @@ final class KeyOperations<K, V> {
       context.delete(key);
       if (isLive(current, now)) {
         previous[0] = current;
-        context.events.removed(k, valueOf(current));
+        context.removed(k, current);
       } else if (current != null) {
         context.expiredInCompute(k, current);
       }

@@ -38,7 +38,7 @@ final class Mutations {
     if (expireAt == ExpiryCalculator.UNCHANGED) {
       expireAt = current.expireAtMillis();
     }
-    context.events.updated(key, CacheContext.valueOf(current), CacheContext.valueOf(stored));
+    context.updated(key, current, stored);
     return stored.envelope(expireAt);
   }
 

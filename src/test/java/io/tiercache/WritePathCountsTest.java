@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pins the work each write does on a composite [heap, mapdb, rocksdb] routed by size: the value is
  * serialized once (the size the strategy routes by is that serialization's length), the key once, and the old
- * record is decoded once, whichever write it is and whether or not the entry moves between tiers.
+ * record is read once and its value decoded only by the writes that use it (getAndPut returns it, replace
+ * with an expected value compares it, invoke hands it to the processor), whichever write it is and whether or
+ * not the entry moves between tiers.
  */
 class WritePathCountsTest {
 
@@ -130,15 +132,15 @@ class WritePathCountsTest {
     cache.put("k", MEDIUM);
     assertCounts("put of a new key", 1, 1, 0);
     cache.put("k", MEDIUM_2);
-    assertCounts("put over an entry in the same tier", 1, 1, 1);
+    assertCounts("put over an entry in the same tier", 1, 1, 0);
     cache.put("k", LARGE);
-    assertCounts("put moving the entry from MapDB to RocksDB", 1, 1, 1);
+    assertCounts("put moving the entry from MapDB to RocksDB", 1, 1, 0);
     assertThat(tierOf("k")).isEqualTo(2);
     cache.put("k", MEDIUM);
-    assertCounts("put moving the entry from RocksDB to MapDB", 1, 1, 1);
+    assertCounts("put moving the entry from RocksDB to MapDB", 1, 1, 0);
     assertThat(tierOf("k")).isEqualTo(1);
     cache.put("k", "small");
-    assertCounts("put moving the entry to the heap", 0, 1, 1);
+    assertCounts("put moving the entry to the heap", 0, 1, 0);
     assertThat(tierOf("k")).isZero();
   }
 
@@ -149,7 +151,7 @@ class WritePathCountsTest {
     assertCounts("put of a POJO bound for MapDB", 1, 1, 0);
     assertThat(tierOf("p")).isEqualTo(1);
     cache.put("p", new Payload("small", 4));
-    assertCounts("put of a small POJO, measured, moving to the heap", 1, 1, 1);
+    assertCounts("put of a small POJO, measured, moving to the heap", 1, 1, 0);
     assertThat(tierOf("p")).isZero();
     assertThat(cache.get("p")).isEqualTo(new Payload("small", 4));
   }
@@ -161,7 +163,7 @@ class WritePathCountsTest {
     assertThat((byte[]) cache.getAndPut("k", MEDIUM_2)).isEqualTo(MEDIUM);
     assertCounts("getAndPut", 1, 1, 1);
     assertThat(cache.replace("k", MEDIUM)).isTrue();
-    assertCounts("replace(k, v)", 1, 1, 1);
+    assertCounts("replace(k, v)", 1, 1, 0);
     cache.put("q", new Payload("q", 4096));
     counts.reset();
     assertThat(cache.replace("q", new Payload("q", 4096), LARGE)).isTrue(); // arrays are not equal by content
@@ -170,14 +172,14 @@ class WritePathCountsTest {
     assertThat(cache.putIfAbsent("other", MEDIUM)).isTrue();
     assertCounts("putIfAbsent of an absent key", 1, 1, 0);
     assertThat(cache.putIfAbsent("other", MEDIUM_2)).isFalse();
-    assertCounts("putIfAbsent of a present key: nothing to store", 0, 1, 1);
+    assertCounts("putIfAbsent of a present key: nothing to store", 0, 1, 0);
     cache.put("k", LARGE);
     counts.reset();
     cache.invoke("k", (entry, arguments) -> {
       entry.setValue(MEDIUM);
       return null;
     });
-    assertCounts("invoke setting a value, moving to MapDB", 1, 1, 1);
+    assertCounts("invoke setting a value, moving to MapDB (the processor sees the old value)", 1, 1, 1);
     assertThat(tierOf("k")).isEqualTo(1);
 
     Map<String, Object> batch = new LinkedHashMap<>();
@@ -185,7 +187,7 @@ class WritePathCountsTest {
     batch.put("a", MEDIUM);
     batch.put("b", MEDIUM_2);
     cache.putAll(batch);
-    assertCounts("putAll of three (one present)", 3, 3, 1);
+    assertCounts("putAll of three (one present)", 3, 3, 0);
 
     CompletableFuture<Void> loaded = new CompletableFuture<>();
     cache.loadAll(Set.of("a", "c"), true, new CompletionListener() {
@@ -200,6 +202,6 @@ class WritePathCountsTest {
       }
     });
     loaded.get(30, TimeUnit.SECONDS);
-    assertCounts("loadAll of two (one present), replacing", 2, 2, 1);
+    assertCounts("loadAll of two (one present), replacing", 2, 2, 0);
   }
 }

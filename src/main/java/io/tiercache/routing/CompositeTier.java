@@ -270,10 +270,18 @@ public final class CompositeTier<K> implements Tier<K> {
     if (replacement.placement() >= 0) {
       return replacement.placement();
     }
-    if (found.index >= 0 && replacement.value() == found.envelope.value()) {
+    if (found.index >= 0 && sameValue(replacement, found.envelope)) {
       return found.index; // same value, new expiry: it stays where it is
     }
     return placement.route(key, replacement.value());
+  }
+
+  /** True when both envelopes hold the very same value: the same object, or the same stored bytes. */
+  private static boolean sameValue(Envelope replacement, Envelope current) {
+    if (replacement.record() != null || current.record() != null) {
+      return replacement.record() == current.record(); // decided without decoding either value
+    }
+    return replacement.value() == current.value();
   }
 
   /** Writes the new copy, then deletes the old one (see the class comment for why in this order). */

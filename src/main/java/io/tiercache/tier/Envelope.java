@@ -1,6 +1,7 @@
 package io.tiercache.tier;
 
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * What a tier stores for one key: the value and the wall-clock instant, in epoch milliseconds, at which the
@@ -34,15 +35,24 @@ public class Envelope {
     this.expireAtMillis = expireAtMillis;
   }
 
+  /** For envelopes that decode their value on first use. */
+  private Envelope(long expireAtMillis) {
+    this.value = null;
+    this.expireAtMillis = expireAtMillis;
+  }
+
   /**
-   * Returns the envelope of a record a byte-storing tier read: its value was deserialized for this read
-   * alone, so nobody else holds it.
+   * Returns the envelope of a record a byte-storing tier read. Its value is deserialized on the first call of
+   * {@link #value()}, so a write that needs only the old record's expiry (a plain put) never decodes it; once
+   * decoded it belongs to this read alone, so nobody else holds it.
    *
    * @param record the stored bytes, header included
    * @param encoder the serializer that reads and writes these bytes
+   * @param decoder turns the record into its value; it may throw the tier's exception for undecodable bytes
    */
-  public static Envelope decoded(Object value, long expireAtMillis, byte[] record, Object encoder) {
-    return new Encoded(value, expireAtMillis, record, encoder, -1, true, false);
+  public static Envelope decoded(long expireAtMillis, byte[] record, Object encoder,
+      Function<byte[], Object> decoder) {
+    return new Decoded(expireAtMillis, record, encoder, decoder);
   }
 
   /**
@@ -122,6 +132,54 @@ public class Envelope {
   @Override
   public String toString() {
     return "Envelope[expireAt=" + (expireAtMillis == ETERNAL ? "eternal" : expireAtMillis) + "]";
+  }
+
+  /** A record read from a store: its value is decoded on first use, at most once. */
+  private static final class Decoded extends Envelope {
+    private final byte[] record;
+    private final Object encoder;
+    private final Function<byte[], Object> decoder;
+    private Object decoded; // confined to the reading thread in practice; a racing second decode is harmless
+
+    Decoded(long expireAtMillis, byte[] record, Object encoder, Function<byte[], Object> decoder) {
+      super(expireAtMillis);
+      this.record = record;
+      this.encoder = encoder;
+      this.decoder = decoder;
+    }
+
+    @Override
+    public Object value() {
+      Object value = decoded;
+      if (value == null) {
+        value = decoder.apply(record);
+        decoded = value;
+      }
+      return value;
+    }
+
+    @Override
+    public Envelope withExpireAt(long newExpireAtMillis) {
+      // the same value bytes under another expiry: the tier rewrites the header, nothing is serialized again
+      Decoded moved = new Decoded(newExpireAtMillis, record, encoder, decoder);
+      moved.decoded = decoded;
+      return moved;
+    }
+
+    @Override
+    public boolean isPrivateCopy() {
+      return true;
+    }
+
+    @Override
+    public byte[] record() {
+      return record;
+    }
+
+    @Override
+    public Object encoder() {
+      return encoder;
+    }
   }
 
   /** An envelope with its bytes; the heap's envelopes do without these fields. */

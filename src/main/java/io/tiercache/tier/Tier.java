@@ -50,6 +50,15 @@ public interface Tier<K> extends AutoCloseable {
   }
 
   /**
+   * Stores {@code envelope} under {@code key} whatever the key held: for writes that need neither the old value
+   * nor whether there was one (a plain put on a cache without writer, listeners or expiry). A tier may store it
+   * without reading the old record first. Atomic like {@link #compute}; the default is a compute.
+   */
+  default void put(K key, Envelope envelope) {
+    compute(key, (k, current) -> envelope);
+  }
+
+  /**
    * Moves the expiry instant of the record of {@code key} if it is still {@code envelope}; a no-op when the
    * mapping has changed since. Used when an access extends or shortens an entry's lifetime.
    */

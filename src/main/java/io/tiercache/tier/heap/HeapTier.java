@@ -87,6 +87,11 @@ public final class HeapTier<K> implements Tier<K> {
   }
 
   @Override
+  public void put(K key, Envelope envelope) {
+    map.put(key, envelope);
+  }
+
+  @Override
   public void updateExpiry(K key, Envelope envelope, long expireAtMillis) {
     // A new envelope makes Caffeine re-time the entry through expireAfterUpdate.
     map.computeIfPresent(key, (k, current) -> current == envelope ? current.withExpireAt(expireAtMillis) : current);

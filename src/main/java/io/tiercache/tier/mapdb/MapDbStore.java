@@ -63,6 +63,19 @@ final class MapDbStore implements ByteStore {
   }
 
   @Override
+  public byte[] swap(byte[] key, byte[] record) {
+    try {
+      byte[] previous = map.put(key, record);
+      if (commitEachWrite) {
+        db.commit();
+      }
+      return previous;
+    } catch (DBException e) {
+      throw failure("put", e);
+    }
+  }
+
+  @Override
   public void delete(byte[] key) {
     try {
       map.remove(key);

@@ -103,6 +103,20 @@ final class RocksDbStore implements ByteStore {
   }
 
   @Override
+  public byte[] swap(byte[] key, byte[] record) {
+    enter();
+    try {
+      byte[] previous = db.get(family, key);
+      db.put(family, writeOptions, key, record);
+      return previous;
+    } catch (RocksDBException e) {
+      throw failure("put", e);
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
   public void delete(byte[] key) {
     enter();
     try {

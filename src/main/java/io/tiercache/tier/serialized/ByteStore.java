@@ -19,6 +19,12 @@ public interface ByteStore extends AutoCloseable {
   /** Stores a record, durably as the engine's configuration says. */
   void put(byte[] key, byte[] record);
 
+  /**
+   * Stores a record and returns the one it replaced, or null: in one engine call where the engine's write
+   * returns the previous value (MapDB), a read and a write otherwise.
+   */
+  byte[] swap(byte[] key, byte[] record);
+
   /** Deletes a record; absent keys are ignored. */
   void delete(byte[] key);
 

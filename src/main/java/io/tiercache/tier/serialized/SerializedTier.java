@@ -50,6 +50,7 @@ public final class SerializedTier<K> implements Tier<K> {
   private final TierListener<? super K> listener;
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final Clock clock;
+  private final java.util.function.Function<byte[], Object> valueDecoder = this::decodeValue;
 
   /**
    * @param name the tier's name in logs and errors, such as {@code rocksdb:/data/cache#orders}
@@ -108,11 +109,15 @@ public final class SerializedTier<K> implements Tier<K> {
     return RecordFormat.sequence(envelope.record());
   }
 
+  /** The envelope of a stored record; its value is deserialized only if someone asks for it. */
   private Envelope decode(byte[] record) {
     RecordFormat.check(record, serializer, name);
+    return Envelope.decoded(RecordFormat.expireAt(record), record, serializer, valueDecoder);
+  }
+
+  private Object decodeValue(byte[] record) {
     int offset = RecordFormat.valueOffset(record);
-    Object value = serializer.deserialize(record, offset, record.length - offset);
-    return Envelope.decoded(value, RecordFormat.expireAt(record), record, serializer);
+    return serializer.deserialize(record, offset, record.length - offset);
   }
 
   @Override
@@ -167,6 +172,30 @@ public final class SerializedTier<K> implements Tier<K> {
     }
     evictIfOver();
     return result;
+  }
+
+  /**
+   * Stores a record without reading and decoding the old one first: one engine call where the engine returns
+   * the previous record from its write (MapDB). The record's sequence is 0: composites, the only readers of
+   * sequences, write through {@link #write} instead.
+   */
+  @Override
+  public void put(K key, Envelope envelope) {
+    byte[] keyBytes = keyBytes(key);
+    ReentrantLock lock = locks.lockFor(key);
+    lock.lock();
+    try {
+      byte[] record = encode(envelope, 0);
+      byte[] previous = store.swap(keyBytes, record);
+      if (previous == null) {
+        capacity.added(keyBytes.length + record.length);
+      } else {
+        capacity.resized(previous.length, record.length);
+      }
+    } finally {
+      lock.unlock();
+    }
+    evictIfOver();
   }
 
   /**
@@ -325,6 +354,7 @@ public final class SerializedTier<K> implements Tier<K> {
       Envelope envelope;
       try {
         envelope = decode(record);
+        envelope.value(); // decoded here, where a failure only costs the event, not in the listener
       } catch (RuntimeException undecodable) {
         // evicting must never fail the write that triggered it; the record is gone, only its event is lost
         LOG.warn("Evicted a record of {} that can no longer be decoded: {}", name, undecodable.getMessage());
