@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the JMH suite: `benchmarks/run.sh` for the default matrix (about 15 minutes on 2 cores), or
-# `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
+# Runs the JMH suite: `benchmarks/run.sh` for the default matrix (about 15 minutes on 2 cores),
+# `benchmarks/run.sh targets` for the write-path targets (about 6 minutes), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
 # Writes raw JMH JSON to benchmarks/results/jmh/, then results.md (table with ratios) and chart.png.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -29,6 +29,20 @@ case "${1:-default}" in
     run getHit -p subject=tiercache-heap,caffeine-jcache,caffeine-raw,tiercache-rocksdb,rocksdb-raw \
       -p value=100B -p storeByValue=false -p keys=uniform -t 1 -wi 1 -i 1
     ;;
+  targets)
+    # the write-path targets, in one run: each disk tier against its raw engine configured alike (RocksDB with
+    # its WAL, MapDB memory-mapped without transactions), the heap against Caffeine's JCache adapter, and the
+    # composite against the tier each value lives in (100 B and the POJO on the heap, 10 KiB in MapDB,
+    # 1 MiB in RocksDB)
+    run 'getHit|put' -p subject=tiercache-mapdb,mapdb-raw,tiercache-rocksdb,rocksdb-raw -p value=100B,10KiB,pojo \
+      -p storeByValue=false -p keys=uniform -t 1
+    run 'getHit|put' -p subject=tiercache-heap,caffeine-jcache -p value=100B,pojo -p storeByValue=false \
+      -p keys=uniform -t 1
+    run getHit -p subject=tiercache-heap,caffeine-jcache,tiercache-composite -p value=100B,pojo \
+      -p storeByValue=true -p keys=uniform -t 1
+    run getHit -p subject=tiercache-composite,tiercache-mapdb,tiercache-rocksdb -p value=10KiB,1MiB \
+      -p storeByValue=true -p keys=uniform -t 1
+    ;;
   custom)
     shift
     java -jar "$JAR" "$@" -rf json -rff results/jmh/custom.json
@@ -45,7 +59,7 @@ case "${1:-default}" in
       -p keys=zipf -t 1
     ;;
   *)
-    echo "usage: $0 [default|quick|custom <jmh arguments>]" >&2
+    echo "usage: $0 [default|targets|quick|custom <jmh arguments>]" >&2
     exit 2
     ;;
 esac

@@ -110,6 +110,14 @@ public final class TierCache<K, V> implements Cache<K, V> {
   public void put(K key, V value) {
     requireOpen();
     requireKeyValue(key, value);
+    if (!context.events.isTracking()) {
+      try {
+        keys.put(key, value); // the hot path of a cache that never had a listener: no event bookkeeping
+        return;
+      } catch (TierException | SerializationException e) {
+        throw storageFailure(e);
+      }
+    }
     withEvents(() -> {
       keys.put(key, value);
       return null;

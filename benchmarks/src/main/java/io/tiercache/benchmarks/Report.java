@@ -52,7 +52,8 @@ public final class Report {
       groups.computeIfAbsent(row.group(), g -> new ArrayList<>()).add(row);
     }
     StringBuilder out = new StringBuilder();
-    out.append("| workload | subject | ops/s | ± | ratio to its engine |\n|---|---|---|---|---|\n");
+    out.append("| workload | subject | ops/s | ± | ratio to its engine | ratio to its peer |\n"
+        + "|---|---|---|---|---|---|\n");
     for (Map.Entry<String, List<Row>> group : groups.entrySet()) {
       Map<String, Double> scores = new LinkedHashMap<>();
       group.getValue().forEach(row -> scores.put(row.subject(), row.score()));
@@ -65,8 +66,11 @@ public final class Report {
         }
         String ratio = base == null || baseline.equals(row.subject()) ? "-"
             : String.format(Locale.ROOT, "%.2f× %s", row.score() / base, baseline);
-        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", group.getKey(), row.subject(),
-            human(row.score()), human(row.error()), ratio));
+        Double peer = row.subject().equals("tiercache-heap") ? scores.get("caffeine-jcache") : null;
+        String peerRatio = peer == null ? "-"
+            : String.format(Locale.ROOT, "%.2f× caffeine-jcache", row.score() / peer);
+        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", group.getKey(), row.subject(),
+            human(row.score()), human(row.error()), ratio, peerRatio));
       }
     }
     Files.createDirectories(markdown.toAbsolutePath().getParent());
