@@ -27,6 +27,8 @@ final class CacheContext<K, V> {
   final EventDispatcher<K, V> events;
   final CacheStatistics statistics;
   final Copier copier;
+  /** False for store-by-reference caches, whose reads and writes then skip the copier entirely. */
+  private final boolean storeByValue;
   private final java.lang.ref.WeakReference<ClassLoader> classLoader;
   final LoaderAdapter<K, V> loader;      // null unless a loader is configured
   final WriterAdapter<K, V> writer;      // null unless write-through
@@ -45,6 +47,7 @@ final class CacheContext<K, V> {
     this.events = events;
     this.statistics = statistics;
     this.copier = copier;
+    this.storeByValue = copier != Copier.identity();
     this.classLoader = classLoader;
     this.loader = loader;
     this.writer = writer;
@@ -73,8 +76,8 @@ final class CacheContext<K, V> {
 
   /** Returns a copy of a stored value for a caller (identity when storing by reference). */
   V copyOut(Envelope envelope) {
-    if (envelope.isPrivateCopy()) {
-      return valueOf(envelope); // freshly deserialized for this caller: already a copy nobody shares
+    if (!storeByValue || envelope.isPrivateCopy()) {
+      return valueOf(envelope); // by reference, or freshly deserialized for this caller: nobody shares it
     }
     return copier.copy(valueOf(envelope), classLoader.get());
   }
@@ -90,7 +93,7 @@ final class CacheContext<K, V> {
    */
   Prepared prepare(K key, V value) {
     Prepared prepared = tier.prepare(key, value);
-    if (copier != Copier.identity() && (prepared.keepsObject() || events.isTracking())) {
+    if (storeByValue && (prepared.keepsObject() || events.isTracking())) {
       return prepared.withValue(copier.copy(value, classLoader.get()));
     }
     return prepared;

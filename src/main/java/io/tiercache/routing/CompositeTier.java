@@ -61,6 +61,7 @@ public final class CompositeTier<K> implements Tier<K> {
   private final KeyLocks locks;
   private final AtomicLongArray versions;
   private final Serializer serializer;
+  private final boolean firstHoldsObjects;
   /** Keys left in two tiers by a move whose undo failed too: read by sequence until their next write. */
   private final Set<K> unsettled = ConcurrentHashMap.newKeySet();
   private final LongAdder[] hits;
@@ -89,6 +90,7 @@ public final class CompositeTier<K> implements Tier<K> {
       }
     }
     this.slots = List.copyOf(slotList);
+    this.firstHoldsObjects = slotList.get(0).bytes() == null;
     this.locks = byteTiers.isEmpty() ? new KeyLocks(1024) : byteTiers.get(0).locks();
     for (SerializedTier<K> byteTier : byteTiers) {
       if (byteTier.locks() != locks) {
@@ -155,15 +157,22 @@ public final class CompositeTier<K> implements Tier<K> {
 
   @Override
   public Envelope get(K key) {
-    Probe<K> probe = probe(key);
     if (placement.keyOnly) {
       int index = placement.routeKey(key);
-      return counted(index, slots.get(index).read(probe));
+      return counted(index, slots.get(index).read(probe(key)));
     }
     int stripe = locks.stripeOf(key);
     long before = versions.get(stripe);
     if ((before & 1) == 0 && (unsettled.isEmpty() || !unsettled.contains(key))) {
-      for (int i = 0; i < slots.size(); i++) {
+      if (firstHoldsObjects) {
+        // the usual layout puts the heap first: a hit there needs no probe object and no key bytes
+        Envelope envelope = tiers.get(0).get(key);
+        if (envelope != null) {
+          return counted(0, envelope);
+        }
+      }
+      Probe<K> probe = probe(key);
+      for (int i = firstHoldsObjects ? 1 : 0; i < slots.size(); i++) {
         Envelope envelope = slots.get(i).read(probe);
         if (envelope != null) {
           return counted(i, envelope);
@@ -177,7 +186,7 @@ public final class CompositeTier<K> implements Tier<K> {
     ReentrantLock lock = locks.stripe(stripe);
     lock.lock();
     try {
-      Location found = locate(probe);
+      Location found = locate(probe(key));
       return counted(found.index, found.envelope);
     } finally {
       lock.unlock();

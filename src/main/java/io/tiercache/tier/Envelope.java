@@ -62,7 +62,7 @@ public class Envelope {
    * @param placement the index of the tier a composite chose for it, or -1
    */
   static Envelope prepared(Object value, long expireAtMillis, byte[] record, Object encoder, int placement) {
-    return new Encoded(value, expireAtMillis, record, encoder, placement, false, true);
+    return new Encoded(value, expireAtMillis, record, encoder, placement, true);
   }
 
   /** Returns the stored value. */
@@ -134,17 +134,41 @@ public class Envelope {
     return "Envelope[expireAt=" + (expireAtMillis == ETERNAL ? "eternal" : expireAtMillis) + "]";
   }
 
+  /** An envelope that carries its record bytes; the heap's envelopes do without these fields. */
+  private abstract static class WithRecord extends Envelope {
+    final byte[] record;
+    final Object encoder;
+
+    WithRecord(Object value, long expireAtMillis, byte[] record, Object encoder) {
+      super(value, expireAtMillis);
+      this.record = record;
+      this.encoder = encoder;
+    }
+
+    WithRecord(long expireAtMillis, byte[] record, Object encoder) {
+      super(expireAtMillis);
+      this.record = record;
+      this.encoder = encoder;
+    }
+
+    @Override
+    public byte[] record() {
+      return record;
+    }
+
+    @Override
+    public Object encoder() {
+      return encoder;
+    }
+  }
+
   /** A record read from a store: its value is decoded on first use, at most once. */
-  private static final class Decoded extends Envelope {
-    private final byte[] record;
-    private final Object encoder;
+  private static final class Decoded extends WithRecord {
     private final Function<byte[], Object> decoder;
     private Object decoded; // confined to the reading thread in practice; a racing second decode is harmless
 
     Decoded(long expireAtMillis, byte[] record, Object encoder, Function<byte[], Object> decoder) {
-      super(expireAtMillis);
-      this.record = record;
-      this.encoder = encoder;
+      super(expireAtMillis, record, encoder);
       this.decoder = decoder;
     }
 
@@ -170,55 +194,23 @@ public class Envelope {
     public boolean isPrivateCopy() {
       return true;
     }
-
-    @Override
-    public byte[] record() {
-      return record;
-    }
-
-    @Override
-    public Object encoder() {
-      return encoder;
-    }
   }
 
-  /** An envelope with its bytes; the heap's envelopes do without these fields. */
-  private static final class Encoded extends Envelope {
-    private final byte[] record;
-    private final Object encoder;
+  /** A value serialized on its way in: the caller's object and the bytes a tier stores for it. */
+  private static final class Encoded extends WithRecord {
     private final int placement;
-    private final boolean privateCopy;
     private final boolean ownsRecord;
 
-    Encoded(Object value, long expireAtMillis, byte[] record, Object encoder, int placement, boolean privateCopy,
-        boolean ownsRecord) {
-      super(value, expireAtMillis);
-      this.record = record;
-      this.encoder = encoder;
+    Encoded(Object value, long expireAtMillis, byte[] record, Object encoder, int placement, boolean ownsRecord) {
+      super(value, expireAtMillis, record, encoder);
       this.placement = placement;
-      this.privateCopy = privateCopy;
       this.ownsRecord = ownsRecord;
     }
 
     @Override
     public Envelope withExpireAt(long newExpireAtMillis) {
       // the same value bytes under another expiry: the tier rewrites the header, nothing is serialized again
-      return new Encoded(value(), newExpireAtMillis, record, encoder, placement, privateCopy, false);
-    }
-
-    @Override
-    public boolean isPrivateCopy() {
-      return privateCopy;
-    }
-
-    @Override
-    public byte[] record() {
-      return record;
-    }
-
-    @Override
-    public Object encoder() {
-      return encoder;
+      return new Encoded(value(), newExpireAtMillis, record, encoder, placement, false);
     }
 
     @Override

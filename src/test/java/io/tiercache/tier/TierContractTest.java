@@ -168,6 +168,20 @@ public abstract class TierContractTest {
   }
 
   @Test
+  void putStoresWhateverTheKeyHeldAndCountsEachKeyOnce() {
+    tier.put("k", envelope("v1"));
+    tier.put("k", tier.prepare("k", "v2").envelope(Envelope.ETERNAL));
+    tier.put("j", envelope("other"));
+    assertThat(tier.get("k").value()).isEqualTo("v2");
+    assertThat(tier.get("j").value()).isEqualTo("other");
+    assertThat(tier.size()).isEqualTo(2);
+    tier.compute("k", (key, current) -> null);
+    tier.compute("j", (key, current) -> null);
+    assertThat(tier.size()).isZero();
+    assertThat(tier.bytes()).isLessThanOrEqualTo(0); // zero where the tier counts bytes, -1 where it does not
+  }
+
+  @Test
   void aPreparedValueIsStoredAsItWasPrepared() {
     Prepared first = tier.prepare("k", "v1");
     assertThat(first.value()).isEqualTo("v1");

@@ -63,13 +63,13 @@ final class MapDbStore implements ByteStore {
   }
 
   @Override
-  public byte[] swap(byte[] key, byte[] record) {
+  public int swap(byte[] key, byte[] record) {
     try {
       byte[] previous = map.put(key, record);
       if (commitEachWrite) {
         db.commit();
       }
-      return previous;
+      return previous == null ? -1 : previous.length;
     } catch (DBException e) {
       throw failure("put", e);
     }

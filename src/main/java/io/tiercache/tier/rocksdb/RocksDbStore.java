@@ -24,6 +24,7 @@ import org.rocksdb.WriteOptions;
 final class RocksDbStore implements ByteStore {
 
   private static final int BATCH = 256;
+  private static final byte[] NO_BYTES = new byte[0];
 
   private final RocksDbEnvironment environment;
   private final RocksDB db;
@@ -103,12 +104,13 @@ final class RocksDbStore implements ByteStore {
   }
 
   @Override
-  public byte[] swap(byte[] key, byte[] record) {
+  public int swap(byte[] key, byte[] record) {
     enter();
     try {
-      byte[] previous = db.get(family, key);
+      // only the old record's length is needed: a zero-length buffer gets it without copying the value out
+      int previous = db.get(family, key, NO_BYTES);
       db.put(family, writeOptions, key, record);
-      return previous;
+      return previous == RocksDB.NOT_FOUND ? -1 : previous;
     } catch (RocksDBException e) {
       throw failure("put", e);
     } finally {

@@ -20,10 +20,11 @@ public interface ByteStore extends AutoCloseable {
   void put(byte[] key, byte[] record);
 
   /**
-   * Stores a record and returns the one it replaced, or null: in one engine call where the engine's write
-   * returns the previous value (MapDB), a read and a write otherwise.
+   * Stores a record and returns the length of the one it replaced, or -1 when there was none: in one engine
+   * call where the engine's write returns the previous value (MapDB), otherwise with a read that fetches no
+   * more of the old record than its length.
    */
-  byte[] swap(byte[] key, byte[] record);
+  int swap(byte[] key, byte[] record);
 
   /** Deletes a record; absent keys are ignored. */
   void delete(byte[] key);

@@ -186,11 +186,11 @@ public final class SerializedTier<K> implements Tier<K> {
     lock.lock();
     try {
       byte[] record = encode(envelope, 0);
-      byte[] previous = store.swap(keyBytes, record);
-      if (previous == null) {
+      int previous = store.swap(keyBytes, record);
+      if (previous < 0) {
         capacity.added(keyBytes.length + record.length);
       } else {
-        capacity.resized(previous.length, record.length);
+        capacity.resized(previous, record.length);
       }
     } finally {
       lock.unlock();
