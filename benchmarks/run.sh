@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the JMH suite: `benchmarks/run.sh` for the default matrix (about 15 minutes on 2 cores),
-# `benchmarks/run.sh targets` for the write-path targets (about 6 minutes), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
+# `benchmarks/run.sh targets` for the write-path targets (about 15 minutes), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
 # Writes raw JMH JSON to benchmarks/results/jmh/, then results.md (table with ratios) and chart.png.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,7 +13,9 @@ rm -rf results/jmh && mkdir -p results/jmh
 JAR=target/benchmarks.jar
 # A fixed, pre-touched heap: the first touch of fresh pages is slow on these machines and would skew
 # any benchmark that allocates.
-COMMON=(-f 1 -wi 1 -w 1s -i 3 -r 1s -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch" -rf json)
+COMMON=(-wi 1 -w 1s -r 1s -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch" -rf json)
+# forks and measured iterations; JMH refuses an option given twice, so a mode changes them here
+STEADY="-f 1 -i 3"
 ALL_SUBJECTS=tiercache-heap,tiercache-mapdb,tiercache-rocksdb,tiercache-composite,caffeine-raw,caffeine-jcache,ehcache-heap,ehcache-disk,mapdb-raw,rocksdb-raw
 SOME_SUBJECTS=tiercache-heap,tiercache-rocksdb,caffeine-jcache,rocksdb-raw
 HEAP_PEERS=tiercache-heap,caffeine-jcache,ehcache-heap
@@ -21,15 +23,19 @@ HEAP_PEERS=tiercache-heap,caffeine-jcache,ehcache-heap
 part=0
 run() { # run <benchmark regex> <jmh args...>
   part=$((part + 1))
-  java -jar "$JAR" "CacheBenchmark.($1)\$" "${COMMON[@]}" -rff "results/jmh/part-$part.json" "${@:2}"
+  # shellcheck disable=SC2086 # STEADY is a list of options
+  java -jar "$JAR" "CacheBenchmark.($1)\$" "${COMMON[@]}" $STEADY -rff "results/jmh/part-$part.json" "${@:2}"
 }
 
 case "${1:-default}" in
   quick)
+    STEADY="-f 1 -i 1"
     run getHit -p subject=tiercache-heap,caffeine-jcache,caffeine-raw,tiercache-rocksdb,rocksdb-raw \
-      -p value=100B -p storeByValue=false -p keys=uniform -t 1 -wi 1 -i 1
+      -p value=100B -p storeByValue=false -p keys=uniform -t 1
     ;;
   targets)
+    # two forks of five iterations: on a shared 2-core machine one fork of three swings by more than the ratios
+    STEADY="-f 2 -i 5"
     # the write-path targets, in one run: each disk tier against its raw engine configured alike (RocksDB with
     # its WAL, MapDB memory-mapped without transactions), the heap against Caffeine's JCache adapter, and the
     # composite against the tier each value lives in (100 B and the POJO on the heap, 10 KiB in MapDB,

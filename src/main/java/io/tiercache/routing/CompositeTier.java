@@ -64,6 +64,8 @@ public final class CompositeTier<K> implements Tier<K> {
   private final boolean firstHoldsObjects;
   /** Keys left in two tiers by a move whose undo failed too: read by sequence until their next write. */
   private final Set<K> unsettled = ConcurrentHashMap.newKeySet();
+  /** Whether {@link #unsettled} may hold anything: one plain read on the read path instead of a size sum. */
+  private volatile boolean anyUnsettled;
   private final LongAdder[] hits;
   private final LongAdder misses = new LongAdder();
 
@@ -163,7 +165,7 @@ public final class CompositeTier<K> implements Tier<K> {
     }
     int stripe = locks.stripeOf(key);
     long before = versions.get(stripe);
-    if ((before & 1) == 0 && (unsettled.isEmpty() || !unsettled.contains(key))) {
+    if ((before & 1) == 0 && (!anyUnsettled || !unsettled.contains(key))) {
       if (firstHoldsObjects) {
         // the usual layout puts the heap first: a hit there needs no probe object and no key bytes
         Envelope envelope = tiers.get(0).get(key);
@@ -209,7 +211,7 @@ public final class CompositeTier<K> implements Tier<K> {
       Envelope envelope = slots.get(index).read(probe);
       return new Location(envelope == null ? -1 : index, envelope);
     }
-    if (!unsettled.isEmpty() && unsettled.contains(probe.key)) {
+    if (anyUnsettled && unsettled.contains(probe.key)) {
       return newestCopy(probe);
     }
     for (int i = 0; i < slots.size(); i++) {
@@ -231,13 +233,20 @@ public final class CompositeTier<K> implements Tier<K> {
         newest = new Location(i, envelope);
       }
     }
+    boolean settled = true;
     for (int i = 0; i < slots.size(); i++) {
       Envelope envelope = i == newest.index ? null : slots.get(i).read(probe);
       if (envelope != null) {
-        slots.get(i).delete(probe, envelope);
+        try {
+          slots.get(i).delete(probe, envelope);
+        } catch (RuntimeException stillFailing) {
+          settled = false; // the read still answers with the newest copy; the next access tries again
+        }
       }
     }
-    unsettled.remove(probe.key);
+    if (settled) {
+      unsettled.remove(probe.key);
+    }
     return newest;
   }
 
@@ -318,6 +327,7 @@ public final class CompositeTier<K> implements Tier<K> {
     } catch (RuntimeException undoFailure) {
       failure.addSuppressed(undoFailure);
       unsettled.add(probe.key); // two copies: reads pick the newer by sequence until the key is written again
+      anyUnsettled = true;
       LOG.error("Composite {}: a moved entry is in tiers {} and {} until its next write; reads take the newer",
           names, names.get(target), failure);
     }
@@ -359,7 +369,7 @@ public final class CompositeTier<K> implements Tier<K> {
     for (int i = 0; i < requested.size(); i++) {
       K key = requested.get(i);
       boolean moved = versions.get(locks.stripeOf(key)) != before[i] || (before[i] & 1) == 1;
-      if ((!found.containsKey(key) && moved) || (!unsettled.isEmpty() && unsettled.contains(key))) {
+      if ((!found.containsKey(key) && moved) || (anyUnsettled && unsettled.contains(key))) {
         Envelope envelope = get(key);
         if (envelope != null) {
           found.put(key, envelope);

@@ -1,0 +1,140 @@
+package io.tiercache.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tiercache.serialization.ClassAllowlist;
+import io.tiercache.serialization.ClassRegistry;
+import io.tiercache.serialization.KryoSerializer;
+import io.tiercache.testing.FakeClock;
+import io.tiercache.tier.Envelope;
+import io.tiercache.tier.KeyLocks;
+import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierException;
+import io.tiercache.tier.TierListener;
+import io.tiercache.tier.serialized.ByteStore;
+import io.tiercache.tier.serialized.Capacity;
+import io.tiercache.tier.serialized.SerializedTier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A move whose second step fails must not leave a wrong value: the old copy stays and the write fails; and if
+ * even undoing the new copy fails, reads take the copy with the higher sequence until the key settles.
+ */
+class MoveFailureTest {
+
+  /** An in-memory byte store whose deletes can be made to fail. */
+  static final class FlakyStore implements ByteStore {
+    final ConcurrentSkipListMap<byte[], byte[]> records = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    volatile boolean failDeletes;
+
+    @Override
+    public byte[] get(byte[] key) {
+      return records.get(key);
+    }
+
+    @Override
+    public List<byte[]> getAll(List<byte[]> keys) {
+      List<byte[]> found = new ArrayList<>();
+      keys.forEach(key -> found.add(records.get(key)));
+      return found;
+    }
+
+    @Override
+    public void put(byte[] key, byte[] record) {
+      records.put(key, record);
+    }
+
+    @Override
+    public int swap(byte[] key, byte[] record) {
+      byte[] previous = records.put(key, record);
+      return previous == null ? -1 : previous.length;
+    }
+
+    @Override
+    public void delete(byte[] key) {
+      if (failDeletes) {
+        throw new TierException("simulated I/O error on delete", null);
+      }
+      records.remove(key);
+    }
+
+    @Override
+    public Iterator<Map.Entry<byte[], byte[]>> iterator(byte[] startHint) {
+      return records.entrySet().iterator();
+    }
+
+    @Override
+    public void clear() {
+      records.clear();
+    }
+
+    @Override
+    public Object engine() {
+      return records;
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+
+  private final FlakyStore even = new FlakyStore();
+  private final FlakyStore odd = new FlakyStore();
+  private CompositeTier<String> composite;
+
+  @BeforeEach
+  void create() {
+    KeyLocks locks = new KeyLocks(16);
+    KryoSerializer serializer = new KryoSerializer(ClassRegistry.inMemory(), ClassAllowlist.of(List.of()),
+        () -> getClass().getClassLoader(), "flaky");
+    Map<String, Tier<String>> tiers = new LinkedHashMap<>();
+    tiers.put(TierNames.MAPDB, new SerializedTier<>("mapdb", even, serializer, Capacity.unbounded(), locks,
+        new FakeClock(), TierListener.NONE));
+    tiers.put(TierNames.ROCKSDB, new SerializedTier<>("rocksdb", odd, serializer, Capacity.unbounded(), locks,
+        new FakeClock(), TierListener.NONE));
+    composite = new CompositeTier<>(tiers,
+        (key, value, context) -> ((Long) value) % 2 == 0 ? TierNames.MAPDB : TierNames.ROCKSDB);
+  }
+
+  private Envelope value(long value) {
+    return new Envelope(value, Envelope.ETERNAL);
+  }
+
+  @Test
+  void whenTheOldCopyCannotBeDeletedTheWriteFailsAndTheOldValueStays() {
+    composite.compute("k", (key, current) -> value(2));
+    even.failDeletes = true;
+    assertThatThrownBy(() -> composite.compute("k", (key, current) -> value(3)))
+        .isInstanceOf(TierException.class).hasMessageContaining("simulated");
+    assertThat(composite.get("k").value()).isEqualTo(2L);
+    assertThat(odd.records).as("the new copy was undone").isEmpty();
+  }
+
+  @Test
+  void whenTheUndoFailsTooReadsTakeTheNewerCopyUntilTheKeySettles() {
+    composite.compute("k", (key, current) -> value(2));
+    even.failDeletes = true;
+    odd.failDeletes = true;
+    assertThatThrownBy(() -> composite.compute("k", (key, current) -> value(3)))
+        .isInstanceOf(TierException.class);
+    assertThat(even.records).hasSize(1);
+    assertThat(odd.records).hasSize(1);
+    // the older copy sits in the tier probed first, yet the newer one (higher sequence) is what reads see
+    assertThat(composite.getAll(List.of("k")).get("k").value()).isEqualTo(3L);
+
+    even.failDeletes = false;
+    odd.failDeletes = false;
+    assertThat(composite.get("k").value()).isEqualTo(3L);
+    assertThat(even.records.size() + odd.records.size()).as("settled: one copy left").isEqualTo(1);
+    assertThat(composite.get("k").value()).isEqualTo(3L);
+  }
+}
