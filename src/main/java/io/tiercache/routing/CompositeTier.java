@@ -13,10 +13,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -52,22 +48,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CompositeTier<K> implements Tier<K> {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CompositeTier.class);
-
   private final List<Tier<K>> tiers;
   private final List<Slot<K>> slots;
   private final List<String> names;
   private final Placement<K> placement;
   private final KeyLocks locks;
-  private final AtomicLongArray versions;
+  private final Moves<K> moves;
+  private final Lookups lookups;
   private final Serializer serializer;
   private final boolean firstHoldsObjects;
-  /** Keys left in two tiers by a move whose undo failed too: read by sequence until their next write. */
-  private final Set<K> unsettled = ConcurrentHashMap.newKeySet();
-  /** Whether {@link #unsettled} may hold anything: one plain read on the read path instead of a size sum. */
-  private volatile boolean anyUnsettled;
-  private final LongAdder[] hits;
-  private final LongAdder misses = new LongAdder();
 
   /**
    * Combines tiers. Byte-storing tiers must share one {@link KeyLocks} (the composite takes it as its own);
@@ -100,14 +89,11 @@ public final class CompositeTier<K> implements Tier<K> {
             + " that the composite's lock of a key also holds their writers and evictions of it");
       }
     }
-    this.versions = new AtomicLongArray(locks.size());
+    this.moves = new Moves<>(slots, names, locks.size());
     SerializedTier<K> measurer = byteTiers.isEmpty() ? null : byteTiers.get(0);
     this.serializer = measurer == null ? null : measurer.serializer();
     this.placement = new Placement<>(strategy, names, slots, measurer);
-    this.hits = new LongAdder[this.tiers.size()];
-    for (int i = 0; i < hits.length; i++) {
-      hits[i] = new LongAdder();
-    }
+    this.lookups = new Lookups(this.tiers.size());
     if (!placement.keyOnly) {
       RecoverySweep.run(byteTiers, name()); // key-only strategies never move entries, so never leave two copies
     }
@@ -118,14 +104,14 @@ public final class CompositeTier<K> implements Tier<K> {
     List<TierStatistics> snapshot = new ArrayList<>();
     for (int i = 0; i < tiers.size(); i++) {
       Tier<K> tier = tiers.get(i);
-      snapshot.add(new TierStatistics(names.get(i), tier.size(), tier.bytes(), hits[i].sum()));
+      snapshot.add(new TierStatistics(names.get(i), tier.size(), tier.bytes(), lookups.hits(i)));
     }
     return snapshot;
   }
 
   /** Returns how many lookups found their key in no tier. */
   public long misses() {
-    return misses.sum();
+    return lookups.misses();
   }
 
   /** Returns the tiers, in probe order. */
@@ -161,27 +147,27 @@ public final class CompositeTier<K> implements Tier<K> {
   public Envelope get(K key) {
     if (placement.keyOnly) {
       int index = placement.routeKey(key);
-      return counted(index, slots.get(index).read(probe(key)));
+      return lookups.counted(index, slots.get(index).read(probe(key)));
     }
     int stripe = locks.stripeOf(key);
-    long before = versions.get(stripe);
-    if ((before & 1) == 0 && (!anyUnsettled || !unsettled.contains(key))) {
+    long before = moves.version(stripe);
+    if ((before & 1) == 0 && !moves.isUnsettled(key)) {
       if (firstHoldsObjects) {
         // the usual layout puts the heap first: a hit there needs no probe object and no key bytes
         Envelope envelope = tiers.get(0).get(key);
         if (envelope != null) {
-          return counted(0, envelope);
+          return lookups.counted(0, envelope);
         }
       }
       Probe<K> probe = probe(key);
       for (int i = firstHoldsObjects ? 1 : 0; i < slots.size(); i++) {
         Envelope envelope = slots.get(i).read(probe);
         if (envelope != null) {
-          return counted(i, envelope);
+          return lookups.counted(i, envelope);
         }
       }
-      if (versions.get(stripe) == before) {
-        misses.increment();
+      if (moves.version(stripe) == before) {
+        lookups.missed();
         return null;
       }
     }
@@ -189,19 +175,10 @@ public final class CompositeTier<K> implements Tier<K> {
     lock.lock();
     try {
       Location found = locate(probe(key));
-      return counted(found.index, found.envelope);
+      return lookups.counted(found.index(), found.envelope());
     } finally {
       lock.unlock();
     }
-  }
-
-  private Envelope counted(int index, Envelope envelope) {
-    if (envelope == null) {
-      misses.increment();
-    } else {
-      hits[index].increment();
-    }
-    return envelope;
   }
 
   /** Where a key is: its tier's index and record, or index -1. Called under the key's stripe. */
@@ -211,8 +188,8 @@ public final class CompositeTier<K> implements Tier<K> {
       Envelope envelope = slots.get(index).read(probe);
       return new Location(envelope == null ? -1 : index, envelope);
     }
-    if (anyUnsettled && unsettled.contains(probe.key)) {
-      return newestCopy(probe);
+    if (moves.isUnsettled(probe.key)) {
+      return moves.newestCopy(probe);
     }
     for (int i = 0; i < slots.size(); i++) {
       Envelope envelope = slots.get(i).read(probe);
@@ -220,34 +197,7 @@ public final class CompositeTier<K> implements Tier<K> {
         return new Location(i, envelope);
       }
     }
-    return new Location(-1, null);
-  }
-
-  /** For an unsettled key: the copy with the highest sequence, after deleting the others. */
-  private Location newestCopy(Probe<K> probe) {
-    Location newest = new Location(-1, null);
-    for (int i = 0; i < slots.size(); i++) {
-      Envelope envelope = slots.get(i).read(probe);
-      if (envelope != null && (newest.envelope == null
-          || SerializedTier.sequenceOf(envelope) > SerializedTier.sequenceOf(newest.envelope))) {
-        newest = new Location(i, envelope);
-      }
-    }
-    boolean settled = true;
-    for (int i = 0; i < slots.size(); i++) {
-      Envelope envelope = i == newest.index ? null : slots.get(i).read(probe);
-      if (envelope != null) {
-        try {
-          slots.get(i).delete(probe, envelope);
-        } catch (RuntimeException stillFailing) {
-          settled = false; // the read still answers with the newest copy; the next access tries again
-        }
-      }
-    }
-    if (settled) {
-      unsettled.remove(probe.key);
-    }
-    return newest;
+    return Location.NOWHERE;
   }
 
   @Override
@@ -259,20 +209,20 @@ public final class CompositeTier<K> implements Tier<K> {
     lock.lock();
     try {
       Location found = locate(probe);
-      Envelope replacement = remapper.remap(key, found.envelope);
-      if (replacement == found.envelope) {
+      Envelope replacement = remapper.remap(key, found.envelope());
+      if (replacement == found.envelope()) {
         return replacement;
       }
       if (replacement == null) {
-        slots.get(found.index).delete(probe, found.envelope);
+        slots.get(found.index()).delete(probe, found.envelope());
         return null;
       }
       int target = targetOf(key, replacement, found);
-      long sequence = SerializedTier.sequenceOf(found.envelope) + 1;
-      if (found.index < 0 || found.index == target) {
-        result = slots.get(target).write(probe, found.envelope, replacement, sequence);
+      long sequence = SerializedTier.sequenceOf(found.envelope()) + 1;
+      if (found.index() < 0 || found.index() == target) {
+        result = slots.get(target).write(probe, found.envelope(), replacement, sequence);
       } else {
-        result = move(probe, found, target, replacement, sequence, stripe);
+        result = moves.move(probe, found, target, replacement, sequence, stripe);
       }
     } finally {
       lock.unlock();
@@ -288,8 +238,8 @@ public final class CompositeTier<K> implements Tier<K> {
     if (replacement.placement() >= 0) {
       return replacement.placement();
     }
-    if (found.index >= 0 && sameValue(replacement, found.envelope)) {
-      return found.index; // same value, new expiry: it stays where it is
+    if (found.index() >= 0 && sameValue(replacement, found.envelope())) {
+      return found.index(); // same value, new expiry: it stays where it is
     }
     return placement.route(key, replacement.value());
   }
@@ -302,45 +252,14 @@ public final class CompositeTier<K> implements Tier<K> {
     return replacement.value() == current.value();
   }
 
-  /** Writes the new copy, then deletes the old one (see the class comment for why in this order). */
-  private Envelope move(Probe<K> probe, Location found, int target, Envelope replacement, long sequence,
-      int stripe) {
-    versions.incrementAndGet(stripe); // odd: lock-free readers that miss now retry under the lock
-    try {
-      Envelope stored = slots.get(target).write(probe, null, replacement, sequence);
-      try {
-        slots.get(found.index).delete(probe, found.envelope);
-      } catch (RuntimeException failure) {
-        undo(probe, target, stored, failure);
-        throw failure;
-      }
-      return stored;
-    } finally {
-      versions.incrementAndGet(stripe);
-    }
-  }
-
-  /** The old copy could not be deleted: delete the new one, so the old value stays and the write fails. */
-  private void undo(Probe<K> probe, int target, Envelope stored, RuntimeException failure) {
-    try {
-      slots.get(target).delete(probe, stored);
-    } catch (RuntimeException undoFailure) {
-      failure.addSuppressed(undoFailure);
-      unsettled.add(probe.key); // two copies: reads pick the newer by sequence until the key is written again
-      anyUnsettled = true;
-      LOG.error("Composite {}: a moved entry is in tiers {} and {} until its next write; reads take the newer",
-          names, names.get(target), failure);
-    }
-  }
-
   @Override
   public void updateExpiry(K key, Envelope envelope, long expireAtMillis) {
     ReentrantLock lock = locks.lockFor(key);
     lock.lock();
     try {
       Location found = locate(probe(key));
-      if (found.index >= 0) {
-        tiers.get(found.index).updateExpiry(key, envelope, expireAtMillis);
+      if (found.index() >= 0) {
+        tiers.get(found.index()).updateExpiry(key, envelope, expireAtMillis);
       }
     } finally {
       lock.unlock();
@@ -353,7 +272,7 @@ public final class CompositeTier<K> implements Tier<K> {
     keys.forEach(requested::add);
     long[] before = new long[requested.size()];
     for (int i = 0; i < requested.size(); i++) {
-      before[i] = versions.get(locks.stripeOf(requested.get(i)));
+      before[i] = moves.version(locks.stripeOf(requested.get(i)));
     }
     Map<K, Envelope> found = new LinkedHashMap<>();
     List<K> missing = new ArrayList<>(requested);
@@ -368,8 +287,8 @@ public final class CompositeTier<K> implements Tier<K> {
     // a key missed everywhere while its stripe was moving something, or unsettled, is read again under the lock
     for (int i = 0; i < requested.size(); i++) {
       K key = requested.get(i);
-      boolean moved = versions.get(locks.stripeOf(key)) != before[i] || (before[i] & 1) == 1;
-      if ((!found.containsKey(key) && moved) || (anyUnsettled && unsettled.contains(key))) {
+      boolean moved = moves.version(locks.stripeOf(key)) != before[i] || (before[i] & 1) == 1;
+      if ((!found.containsKey(key) && moved) || moves.isUnsettled(key)) {
         Envelope envelope = get(key);
         if (envelope != null) {
           found.put(key, envelope);
@@ -412,7 +331,7 @@ public final class CompositeTier<K> implements Tier<K> {
       for (Tier<K> tier : tiers) {
         tier.clear();
       }
-      unsettled.clear();
+      moves.cleared();
     } finally {
       locks.unlockAll();
     }
@@ -448,17 +367,6 @@ public final class CompositeTier<K> implements Tier<K> {
     }
     if (failure != null) {
       throw failure;
-    }
-  }
-
-  /** Where a key is: its tier's index and record, or index -1 and null. */
-  private static final class Location {
-    final int index;
-    final Envelope envelope;
-
-    Location(int index, Envelope envelope) {
-      this.index = index;
-      this.envelope = envelope;
     }
   }
 }

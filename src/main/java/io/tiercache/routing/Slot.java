@@ -58,7 +58,10 @@ abstract class Slot<K> {
 
     @Override
     Envelope write(Probe<K> probe, Envelope current, Envelope replacement, long sequence) {
-      return tier.compute(probe.key, (k, existing) -> replacement);
+      // the heap keeps plain envelopes: no placement field per entry, one envelope type on the read path
+      Envelope plain = replacement.placement() < 0 ? replacement
+          : new Envelope(replacement.value(), replacement.expireAtMillis());
+      return tier.compute(probe.key, (k, existing) -> plain);
     }
 
     @Override
