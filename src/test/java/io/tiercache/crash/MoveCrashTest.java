@@ -3,6 +3,7 @@ package io.tiercache.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiercache.routing.CompositeTier;
+import io.tiercache.tier.Envelope;
 import io.tiercache.tier.Tier;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import javax.cache.Cache;
-import javax.cache.CacheManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link MoveCrashChild}), then checks every key: it holds its last acknowledged value or the value being
  * written, never neither and never an older one; and exactly one tier holds it, so no later eviction, expiry
  * or removal of that copy can uncover an older one. The heap is the exception it must be: its copies die with
- * the process, so a key whose last value (or whose write in flight) went to the heap may be absent, never older. The store carries over from cycle to cycle, so crashes
- * follow crashes. {@code -Dtiercache.crash.cycles=N} sets the number of cycles (default 20;
+ * the process, so a key whose last value (or whose write in flight) went to the heap may be absent, never older.
+ * The store carries over from cycle to cycle, so crashes follow crashes. {@code -Dtiercache.crash.cycles=N} sets the number of cycles (default 20;
  * {@code .ci/move-crash-100} runs 100).
  */
 class MoveCrashTest {
@@ -70,14 +69,15 @@ class MoveCrashTest {
       Run run = runAndKill(cycle * 1_000_000L, 150 + random.nextInt(900));
       totalWrites += run.writes;
       Map<String, Long> found = new HashMap<>();
-      try (CacheManager manager = MoveCrashChild.manager(directory)) {
-        for (String name : List.of("two", "three")) {
-          Cache<String, Long> cache = MoveCrashChild.cache(manager, name);
-          @SuppressWarnings("unchecked")
-          CompositeTier<String> composite = cache.unwrap(CompositeTier.class);
+      Map<String, CompositeTier<String>> composites = MoveCrashChild.open(directory);
+      try {
+        for (Map.Entry<String, CompositeTier<String>> named : composites.entrySet()) {
+          String name = named.getKey();
+          CompositeTier<String> composite = named.getValue();
           for (String key : MoveCrashChild.KEYS) {
             String id = name + "/" + key;
-            Long value = cache.get(key);
+            Envelope stored = composite.get(key);
+            Long value = stored == null ? null : (Long) stored.value();
             Long last = run.acknowledged.containsKey(id) ? run.acknowledged.get(id) : state.get(id);
             Long writing = run.inFlight.get(id);
             // the heap dies with the process: a key whose last value lived there, or whose write in flight may have
@@ -111,6 +111,8 @@ class MoveCrashTest {
             }
           }
         }
+      } finally {
+        composites.values().forEach(CompositeTier::close);
       }
       state = found;
     }

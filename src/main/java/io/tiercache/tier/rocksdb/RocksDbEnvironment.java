@@ -25,7 +25,7 @@ import org.rocksdb.WriteOptions;
  * per key), so a lookup of an absent key rarely touches a data block; the write-ahead log is always on, and each
  * cache's {@code sync} decides whether its writes wait for it to reach the disk.
  */
-public final class RocksDbEnvironment {
+final class RocksDbEnvironment {
 
   private static final Map<Path, RocksDbEnvironment> OPEN = new HashMap<>();
 
