@@ -2,7 +2,9 @@ package io.tiercache;
 
 import static io.tiercache.CacheContext.isLive;
 
+import io.tiercache.serialization.SerializationException;
 import io.tiercache.tier.Envelope;
+import io.tiercache.tier.TierException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -32,6 +34,14 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
 
   @Override
   public boolean hasNext() {
+    try {
+      return advance();
+    } catch (TierException | SerializationException e) {
+      throw StorageFailures.of(context.name, e);
+    }
+  }
+
+  private boolean advance() {
     while (next == null && records.hasNext()) {
       Map.Entry<K, Envelope> record = records.next();
       long now = context.expiry.now();
@@ -69,6 +79,8 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     try {
       operations.remove(key);
       applied = true;
+    } catch (TierException | SerializationException e) {
+      throw StorageFailures.of(context.name, e);
     } finally {
       context.events.finish(applied);
     }

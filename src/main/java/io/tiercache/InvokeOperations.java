@@ -5,8 +5,10 @@ import static io.tiercache.CacheContext.valueOf;
 
 import io.tiercache.processor.EntryProcessorEntry;
 import io.tiercache.processor.ProcessorResult;
+import io.tiercache.serialization.SerializationException;
 import io.tiercache.tier.Envelope;
 import io.tiercache.tier.Prepared;
+import io.tiercache.tier.TierException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,9 @@ final class InvokeOperations<K, V> {
     } catch (CacheException e) {
       // the cache's own failures (writer, loader, a processor's EntryProcessorException) keep their type
       throw e;
+    } catch (TierException | SerializationException e) {
+      // storing the processor's result failed, not the processor: a storage failure, named as one
+      throw StorageFailures.of(context.name, e);
     } catch (RuntimeException e) {
       throw new EntryProcessorException("EntryProcessor " + processor.getClass().getName()
           + " failed on cache '" + context.name + "': " + e, e);

@@ -399,12 +399,9 @@ public final class TierCache<K, V> implements Cache<K, V> {
     }
   }
 
-  /**
-   * Turns a tier's own failure into the JCache API's, naming this cache: tiers never depend on JCache, so
-   * this boundary is where their exceptions become {@link CacheException}s. The original is the cause.
-   */
+  /** Turns a tier's own failure into the JCache API's, naming this cache ({@link StorageFailures}). */
   private CacheException storageFailure(RuntimeException failure) {
-    return new CacheException("Cache '" + getName() + "': " + failure.getMessage(), failure);
+    return StorageFailures.of(getName(), failure);
   }
 
   private void requireOpen() {

@@ -153,6 +153,10 @@ class PersistenceTest {
           .isInstanceOf(CacheException.class)
           .hasMessageContaining("java.net.URLClassLoader")
           .hasMessageContaining("neither registered nor allowlisted");
+      assertThatThrownBy(() -> cache.iterator().hasNext())
+          .isInstanceOf(CacheException.class)
+          .hasMessageContaining("Cache 'invoices'")
+          .hasMessageContaining("java.net.URLClassLoader");
     }
   }
 
@@ -166,8 +170,17 @@ class PersistenceTest {
       Cache<String, Object> cache = manager.createCache("guarded", configuration);
       cache.put("k", "allowed");
       assertThatThrownBy(() -> cache.put("k", new Invoice("not allowlisted", 1)))
+          .isInstanceOf(CacheException.class) // the tier's own exception, translated at the cache's boundary
+          .hasMessageContaining("Cache 'guarded'")
           .hasMessageContaining(Invoice.class.getName())
-          .hasMessageContaining("serializer.allowlist");
+          .hasMessageContaining("serializer.allowlist")
+          .hasCauseInstanceOf(io.tiercache.serialization.UnsafeClassException.class);
+      assertThatThrownBy(() -> cache.invoke("k", (entry, arguments) -> {
+        entry.setValue(new Invoice("not allowlisted", 2));
+        return null;
+      })).isInstanceOf(CacheException.class)
+          .isNotInstanceOf(javax.cache.processor.EntryProcessorException.class) // storing failed, not the processor
+          .hasCauseInstanceOf(io.tiercache.serialization.UnsafeClassException.class);
       assertThat(cache.get("k")).isEqualTo("allowed");
       assertThat(written).containsExactly("k=allowed");
     }
