@@ -114,6 +114,17 @@ final class CacheContext<K, V> {
     }
   }
 
+  /**
+   * Decodes the old value of a record now, inside the compute and before any writer or listener hears of the
+   * change, when the operation will hand it out (returned to the caller, or in an event): a record that no
+   * longer decodes then fails the operation before it has had any effect. Records decode lazily otherwise.
+   */
+  void decodeBeforeEffects(Envelope current, boolean returned) {
+    if (current != null && (returned || events.isTracking())) {
+      current.value();
+    }
+  }
+
   /** Publishes a REMOVED event inside a compute; the old value is decoded only when a listener may hear it. */
   void removed(K key, Envelope old) {
     if (events.isTracking()) {

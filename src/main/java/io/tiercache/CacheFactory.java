@@ -12,6 +12,7 @@ import io.tiercache.integration.WriterAdapter;
 import io.tiercache.management.CacheStatistics;
 import io.tiercache.tier.RemovalCause;
 import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierException;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.heap.HeapBound;
 import java.lang.ref.WeakReference;
@@ -83,7 +84,13 @@ final class CacheFactory {
     inputs.listener = tierListener;
     inputs.directory = manager::storeDirectory;
     inputs.classLoader = classLoader::get;
-    Tier<K> tier = TierAssembly.build(inputs);
+    Tier<K> tier;
+    try {
+      tier = TierAssembly.build(inputs);
+    } catch (TierException | io.tiercache.serialization.SerializationException e) {
+      // opening a store can fail past the fallback (reading what it holds, settling a crashed move)
+      throw StorageFailures.of(name, e);
+    }
     LoaderAdapter<K, V> loader = null;
     WriterAdapter<K, V> writer = null;
     try {

@@ -94,7 +94,7 @@ final class KeyOperations<K, V> {
       context.statistics.recordPutTime(start);
       return;
     }
-    if (writeThrough(key, value, context.expiry.now())[1] != null) {
+    if (writeThrough(key, value, context.expiry.now(), false)[1] != null) {
       // an entry the expiry policy gave no lifetime was never stored, so it is not a put
       context.statistics.recordPuts(1);
       context.statistics.recordPutTime(start);
@@ -103,7 +103,7 @@ final class KeyOperations<K, V> {
 
   V getAndPut(K key, V value) {
     long start = context.statistics.startTime();
-    Envelope[] outcome = writeThrough(key, value, context.expiry.now());
+    Envelope[] outcome = writeThrough(key, value, context.expiry.now(), true);
     Envelope previous = outcome[0];
     recordHitOrMiss(previous);
     context.statistics.recordPuts(outcome[1] == null && previous == null ? 0 : 1);
@@ -113,12 +113,13 @@ final class KeyOperations<K, V> {
   }
 
   /** Writes through and stores; returns the live record it replaced (or null) and the record stored (or null). */
-  private Envelope[] writeThrough(K key, V value, long now) {
+  private Envelope[] writeThrough(K key, V value, long now, boolean returnsOld) {
     K storedKey = context.copyIn(key);
     // prepared before the key's lock is taken: serialized and placed once, outside the critical section
     Prepared stored = context.prepare(storedKey, value);
     Envelope[] outcome = new Envelope[2];
     outcome[1] = context.tier.compute(storedKey, (k, current) -> {
+      context.decodeBeforeEffects(current, returnsOld);
       context.write(key, value);
       outcome[0] = isLive(current, now) ? current : null;
       return Mutations.upsert(context, k, current, stored, now);
@@ -158,6 +159,7 @@ final class KeyOperations<K, V> {
     long now = context.expiry.now();
     boolean[] removed = new boolean[1];
     context.tier.compute(key, (k, current) -> {
+      context.decodeBeforeEffects(current, false);
       context.delete(key);
       if (isLive(current, now)) {
         removed[0] = true;
@@ -213,6 +215,7 @@ final class KeyOperations<K, V> {
     long now = context.expiry.now();
     Envelope[] previous = new Envelope[1];
     context.tier.compute(key, (k, current) -> {
+      context.decodeBeforeEffects(current, true);
       context.delete(key);
       if (isLive(current, now)) {
         previous[0] = current;
@@ -267,20 +270,20 @@ final class KeyOperations<K, V> {
 
   boolean replace(K key, V value) {
     long start = context.statistics.startTime();
-    Envelope previous = replaceLive(key, value, context.expiry.now());
+    Envelope previous = replaceLive(key, value, context.expiry.now(), false);
     recordReplace(previous, start);
     return previous != null;
   }
 
   V getAndReplace(K key, V value) {
     long start = context.statistics.startTime();
-    Envelope previous = replaceLive(key, value, context.expiry.now());
+    Envelope previous = replaceLive(key, value, context.expiry.now(), true);
     recordReplace(previous, start);
     return previous == null ? null : context.copyOut(previous);
   }
 
   /** Replaces a live mapping, writing through; returns the record replaced, or null when there was none. */
-  private Envelope replaceLive(K key, V value, long now) {
+  private Envelope replaceLive(K key, V value, long now, boolean returnsOld) {
     Envelope[] previous = new Envelope[1];
     context.tier.compute(key, (k, current) -> {
       if (!isLive(current, now)) {
@@ -289,6 +292,7 @@ final class KeyOperations<K, V> {
         }
         return null;
       }
+      context.decodeBeforeEffects(current, returnsOld);
       Prepared stored = context.prepare(k, value);
       context.write(key, value);
       previous[0] = current;

@@ -336,7 +336,11 @@ public final class TierCache<K, V> implements Cache<K, V> {
   @Override
   public Iterator<Entry<K, V>> iterator() {
     requireOpen();
-    return new CacheIterator<>(context, keys);
+    try {
+      return new CacheIterator<>(context, keys);
+    } catch (TierException | SerializationException e) {
+      throw storageFailure(e);
+    }
   }
 
   /** Turns statistics on or off, registering or unregistering the statistics MXBean. */

@@ -6,6 +6,7 @@ import io.tiercache.tier.EnvelopeRemapper;
 import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.Prepared;
 import io.tiercache.tier.Tier;
+import io.tiercache.tier.TierException;
 import io.tiercache.tier.serialized.SerializedTier;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -94,9 +95,8 @@ public final class CompositeTier<K> implements Tier<K> {
     this.serializer = measurer == null ? null : measurer.serializer();
     this.placement = new Placement<>(strategy, names, slots, measurer);
     this.lookups = new Lookups(this.tiers.size());
-    if (!placement.keyOnly) {
-      RecoverySweep.run(byteTiers, name()); // key-only strategies never move entries, so never leave two copies
-    }
+    // even a key-only strategy sweeps: the store may come from a crash under another strategy that moved entries
+    RecoverySweep.run(byteTiers, name());
   }
 
   /** Returns a snapshot of each tier's entries, bytes and the lookups it answered, in probe order. */
@@ -209,6 +209,12 @@ public final class CompositeTier<K> implements Tier<K> {
     lock.lock();
     try {
       Location found = locate(probe);
+      if (moves.isUnsettled(key)) {
+        // a stale copy that cannot be deleted would come back after a removal, or be counted twice
+        throw new TierException("Composite " + names + ": an entry left in two tiers by a failed move cannot be"
+            + " settled yet (a tier refuses to delete); reads return its newest copy, writes wait until it settles",
+            null);
+      }
       Envelope replacement = remapper.remap(key, found.envelope());
       if (replacement == found.envelope()) {
         return replacement;

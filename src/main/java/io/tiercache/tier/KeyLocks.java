@@ -9,8 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * in the composite then also excludes those tiers' own writers and evictions of that key, and the tiers'
  * re-entry costs no second lock.
  *
- * <p>Stripes are chosen by the key object's {@code hashCode}: equal keys always share a stripe, and so do
- * their serialized forms, since serializers give equal bytes for equal keys.
+ * <p>Stripes are chosen by the key object's {@code hashCode} (by content for arrays): equal keys always share
+ * a stripe, and so do their serialized forms, since serializers give equal bytes for equal keys.
  */
 public final class KeyLocks {
 
@@ -29,16 +29,29 @@ public final class KeyLocks {
 
   /** Returns the lock of the stripe {@code key} falls in. */
   public ReentrantLock lockFor(Object key) {
-    int hash = key.hashCode();
-    hash ^= (hash >>> 16);
-    return stripes[hash & mask];
+    return stripes[stripeOf(key)];
+  }
+
+  /** Arrays hash by identity, but byte tiers find them by content: their stripe follows their content too. */
+  private static int hash(Object key) {
+    if (key.getClass().isArray()) {
+      return key instanceof byte[] ? java.util.Arrays.hashCode((byte[]) key)
+          : java.util.Arrays.deepHashCode(new Object[] {key});
+    }
+    return key.hashCode();
   }
 
   /** Returns the index of the stripe {@code key} falls in. */
   public int stripeOf(Object key) {
-    int hash = key.hashCode();
+    int hash = hash(key);
     hash ^= (hash >>> 16);
     return hash & mask;
+  }
+
+  /** Returns the lock of the stripe of raw key bytes that no longer decode into a key (for evicting them). */
+  public ReentrantLock lockForUndecodable(byte[] keyBytes) {
+    int hash = java.util.Arrays.hashCode(keyBytes);
+    return stripes[(hash ^ (hash >>> 16)) & mask];
   }
 
   /** Returns the lock of stripe {@code index}. */

@@ -157,6 +157,12 @@ class PersistenceTest {
           .isInstanceOf(CacheException.class)
           .hasMessageContaining("Cache 'invoices'")
           .hasMessageContaining("java.net.URLClassLoader");
+      // a write that hands out the old value decodes it before it changes anything, so it fails whole
+      assertThatThrownBy(() -> cache.getAndPut("k", new Invoice("b", 2)))
+          .isInstanceOf(CacheException.class)
+          .hasMessageContaining("java.net.URLClassLoader");
+      assertThatThrownBy(() -> cache.getAndRemove("k")).isInstanceOf(CacheException.class);
+      assertThatThrownBy(() -> cache.get("k")).as("still the record it was").isInstanceOf(CacheException.class);
     }
   }
 

@@ -130,11 +130,17 @@ class MoveFailureTest {
     assertThat(odd.records).hasSize(1);
     // the older copy sits in the tier probed first, yet the newer one (higher sequence) is what reads see
     assertThat(composite.getAll(List.of("k")).get("k").value()).isEqualTo(3L);
+    // while the stale copy cannot be deleted, no write may proceed: a removal would uncover it
+    assertThatThrownBy(() -> composite.compute("k", (key, current) -> null))
+        .isInstanceOf(TierException.class).hasMessageContaining("cannot be settled");
+    assertThat(composite.get("k").value()).isEqualTo(3L);
 
     even.failDeletes = false;
     odd.failDeletes = false;
     assertThat(composite.get("k").value()).isEqualTo(3L);
     assertThat(even.records.size() + odd.records.size()).as("settled: one copy left").isEqualTo(1);
-    assertThat(composite.get("k").value()).isEqualTo(3L);
+    composite.compute("k", (key, current) -> null);
+    assertThat(composite.get("k")).as("removed, and nothing older behind it").isNull();
+    assertThat(composite.size()).isZero();
   }
 }

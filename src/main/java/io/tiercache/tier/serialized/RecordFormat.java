@@ -59,6 +59,18 @@ public final class RecordFormat {
   }
 
   /**
+   * Returns the sequence of a record, or {@code Long.MIN_VALUE} for bytes too damaged to hold one, so that a
+   * sound copy always wins over a damaged one.
+   */
+  public static long sequenceOrLowest(byte[] record) {
+    if (record.length < 1 || (record[0] != VERSION && record[0] != VERSION_1)
+        || record.length < valueOffset(record)) {
+      return Long.MIN_VALUE;
+    }
+    return sequence(record);
+  }
+
+  /**
    * Checks that a record is complete and was written in a format and by a serializer this tier reads.
    *
    * @param storeName names the store in error messages

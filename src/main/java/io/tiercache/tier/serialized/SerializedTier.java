@@ -242,8 +242,10 @@ public final class SerializedTier<K> implements Tier<K> {
       byte[] record = store.get(keyBytes);
       if (record != null && envelope.record() != null && java.util.Arrays.equals(record, envelope.record())) {
         byte[] moved = RecordFormat.upgraded(record);
-        store.put(keyBytes, RecordFormat.stamp(moved, moved != record, serializer.id(), expireAtMillis,
-            RecordFormat.sequence(record)));
+        byte[] stamped = RecordFormat.stamp(moved, moved != record, serializer.id(), expireAtMillis,
+            RecordFormat.sequence(record));
+        store.put(keyBytes, stamped);
+        capacity.resized(record.length, stamped.length); // a version-1 record grows by its new header
       }
     } finally {
       lock.unlock();
@@ -333,11 +335,17 @@ public final class SerializedTier<K> implements Tier<K> {
     try {
       key = decodeKey(keyBytes);
     } catch (RuntimeException undecodable) {
-      // no operation can reach a key that does not decode, so no stripe guards it: delete it as it is
-      byte[] record = store.get(keyBytes);
-      if (record != null) {
-        store.delete(keyBytes);
-        capacity.removed(keyBytes.length + record.length);
+      // no operation can reach a key that does not decode; a stripe still excludes a clear recounting meanwhile
+      ReentrantLock lock = locks.lockForUndecodable(keyBytes);
+      lock.lock();
+      try {
+        byte[] record = store.get(keyBytes);
+        if (record != null) {
+          store.delete(keyBytes);
+          capacity.removed(keyBytes.length + record.length);
+        }
+      } finally {
+        lock.unlock();
       }
       LOG.warn("Evicted a record of {} whose key can no longer be decoded: {}", name, undecodable.getMessage());
       return;
