@@ -49,8 +49,8 @@ final class Placement<K> {
     int index = indexOf(strategy.route(key, keyOnly ? null : value, measure));
     Prepared measured = measure.prepared;
     SerializedTier<K> target = slots.get(index).bytes();
-    if (measured != null && target != null && target.serializer() == measurer.serializer()) {
-      return measured.placedAt(index);
+    if (measured != null && target != null && measured.encoder() == target.serializer()) {
+      return measured.placedAt(index); // the bytes measured are the target's own: stored as they are
     }
     return slots.get(index).tier.prepare(key, value).placedAt(index);
   }

@@ -60,11 +60,6 @@ public final class Prepared {
     return encoder;
   }
 
-  /** Returns the index of the tier a composite chose, or -1. */
-  public int placement() {
-    return placement;
-  }
-
   /** Returns this value placed in the composite's tier {@code index}. */
   public Prepared placedAt(int index) {
     return new Prepared(value, record, encoder, index);
