@@ -57,6 +57,9 @@ final class CacheContext<K, V> {
     this.valueType = valueType;
   }
 
+  /** Takes the cache's health snapshots; set once by the factory. */
+  HealthReport health;
+
   /** Returns true when {@code envelope} holds a mapping that has not expired at {@code now}. */
   static boolean isLive(Envelope envelope, long now) {
     return envelope != null && !envelope.isExpired(now);

@@ -17,6 +17,7 @@ import io.tiercache.tier.TierListener;
 import io.tiercache.tier.heap.HeapBound;
 import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
@@ -108,6 +109,8 @@ final class CacheFactory {
       CacheContext<K, V> context = new CacheContext<>(name, tier, expiry, events, statistics, copier, classLoader,
           loader, writer, configuration.isReadThrough(), executor, configuration.getKeyType(),
           configuration.getValueType());
+      context.health = new HealthReport(name, settings.usesDiskOrOffHeap() && configuration.isStoreByValue()
+          ? settings.tiers() : List.of(tier.name()), inputs.notStarted, tier);
       return new TierCache<>(manager, configuration, context, onClose);
     } catch (RuntimeException e) {
       // a factory that failed half-way must not leave a locked store or open connections behind

@@ -5,6 +5,7 @@ import static io.tiercache.CacheContext.isLive;
 import io.tiercache.serialization.SerializationException;
 import io.tiercache.tier.Envelope;
 import io.tiercache.tier.TierException;
+import io.tiercache.tier.UndecodableRecordException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -48,9 +49,15 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       Envelope envelope = record.getValue();
       if (isLive(envelope, now)) {
         K key = record.getKey();
+        V value;
+        try {
+          value = context.copyOut(envelope);
+        } catch (UndecodableRecordException dropped) {
+          continue; // the tier dropped and counted it: to this iteration, as to every later read, it is absent
+        }
         context.touch(key, envelope, now);
         context.statistics.recordHits(1);
-        next = new CacheEntry<>(context.copyIn(key), context.copyOut(envelope));
+        next = new CacheEntry<>(context.copyIn(key), value);
       }
     }
     return next != null;

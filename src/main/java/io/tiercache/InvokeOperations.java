@@ -9,6 +9,7 @@ import io.tiercache.serialization.SerializationException;
 import io.tiercache.tier.Envelope;
 import io.tiercache.tier.Prepared;
 import io.tiercache.tier.TierException;
+import io.tiercache.tier.UndecodableRecordException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +55,8 @@ final class InvokeOperations<K, V> {
         result[0] = processor.process(entry, arguments);
         return apply(k, current, entry, now);
       });
+    } catch (UndecodableRecordException dropped) {
+      throw dropped; // the old record was dropped before the processor ran: the caller runs it again
     } catch (CacheException e) {
       // the cache's own failures (writer, loader, a processor's EntryProcessorException) keep their type
       throw e;
@@ -147,7 +150,7 @@ final class InvokeOperations<K, V> {
       context.events.begin();
       boolean applied = false;
       try {
-        T value = invoke(key, processor, arguments);
+        T value = StorageFailures.retryingUndecodable(() -> invoke(key, processor, arguments));
         applied = true;
         if (value != null) {
           results.put(key, ProcessorResult.of(value));

@@ -1,5 +1,7 @@
 package io.tiercache;
 
+import io.tiercache.tier.UndecodableRecordException;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 
 /**
@@ -10,6 +12,18 @@ import javax.cache.CacheException;
 final class StorageFailures {
 
   private StorageFailures() { }
+
+  /**
+   * Runs a read-only or atomic single-key operation; if a record it met could not be decoded (the tier has
+   * dropped it by then), runs it once more, so the caller sees a miss instead of an error.
+   */
+  static <T> T retryingUndecodable(Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (UndecodableRecordException dropped) {
+      return operation.get();
+    }
+  }
 
   static CacheException of(String cacheName, RuntimeException failure) {
     return new CacheException("Cache '" + cacheName + "': " + failure.getMessage(), failure);

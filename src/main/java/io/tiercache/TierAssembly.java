@@ -60,6 +60,8 @@ final class TierAssembly {
     TierListener<K> listener;
     Supplier<StoreDirectory> directory;
     Supplier<ClassLoader> classLoader;
+    /** Filled in by the assembly: the configured tiers that could not start, with the reason. */
+    final Map<String, String> notStarted = new LinkedHashMap<>();
     /** One set of key locks per cache: its composite and its byte-storing tiers share them. */
     final KeyLocks locks = new KeyLocks(1024);
   }
@@ -101,6 +103,7 @@ final class TierAssembly {
                 + " tier cannot start: " + e.getMessage(), e);
           }
           unavailable.add(name);
+          in.notStarted.put(name, e.getMessage());
           if (firstFailure == null) {
             firstFailure = e;
           }

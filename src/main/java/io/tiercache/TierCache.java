@@ -2,10 +2,13 @@ package io.tiercache;
 
 import io.tiercache.configuration.TierCacheConfiguration;
 import io.tiercache.management.CacheConfigurationBean;
+import io.tiercache.management.CacheHealth;
+import io.tiercache.management.CacheHealthBean;
 import io.tiercache.management.CacheStatistics;
 import io.tiercache.management.MBeanRegistrar;
 import io.tiercache.serialization.SerializationException;
 import io.tiercache.tier.TierException;
+import io.tiercache.tier.UndecodableRecordException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
@@ -48,6 +51,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
   private final Runnable onClose;
   private boolean ownsStatisticsBean;      // guarded by this
   private boolean ownsConfigurationBean;   // guarded by this
+  private final boolean ownsHealthBean;
   private volatile boolean closed;
 
   TierCache(TierCacheManager manager, TierCacheConfiguration<K, V> configuration, CacheContext<K, V> context,
@@ -65,6 +69,9 @@ public final class TierCache<K, V> implements Cache<K, V> {
     context.events.setSource(this);
     setStatisticsEnabled(configuration.isStatisticsEnabled());
     setManagementEnabled(configuration.isManagementEnabled());
+    // health is published whatever management says: a cache that fell back must be visible where operators look
+    this.ownsHealthBean = MBeanRegistrar.register(new CacheHealthBean(context.health::snapshot),
+        objectName(MBeanRegistrar.Kind.HEALTH));
   }
 
   @Override
@@ -73,7 +80,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
     requireKey(key);
     if (!context.events.isTracking()) {
       try {
-        return keys.get(key); // the hot path of a cache that never had a listener
+        return StorageFailures.retryingUndecodable(() -> keys.get(key)); // the hot path without listeners
       } catch (TierException | SerializationException e) {
         throw storageFailure(e);
       }
@@ -93,7 +100,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
     requireOpen();
     requireKey(key);
     try {
-      return keys.containsKey(key);
+      return StorageFailures.retryingUndecodable(() -> keys.containsKey(key));
     } catch (TierException | SerializationException e) {
       throw storageFailure(e);
     }
@@ -114,6 +121,8 @@ public final class TierCache<K, V> implements Cache<K, V> {
       try {
         keys.put(key, value); // the hot path of a cache that never had a listener: no event bookkeeping
         return;
+      } catch (UndecodableRecordException dropped) {
+        keys.put(key, value); // the old record was dropped: the key is absent now
       } catch (TierException | SerializationException e) {
         throw storageFailure(e);
       }
@@ -272,6 +281,9 @@ public final class TierCache<K, V> implements Cache<K, V> {
       // beans go first, so a cache of the same name created right after can register its own
       unregisterStatisticsBean();
       unregisterConfigurationBean();
+      if (ownsHealthBean) {
+        MBeanRegistrar.unregister(objectName(MBeanRegistrar.Kind.HEALTH));
+      }
     }
     onClose.run();
     // each step on its own: one failing must not leave the rest open
@@ -305,6 +317,9 @@ public final class TierCache<K, V> implements Cache<K, V> {
     }
     if (type.isInstance(context.statistics)) {
       return type.cast(context.statistics);
+    }
+    if (type == CacheHealth.class) {
+      return type.cast(context.health.snapshot());
     }
     T engine = context.tier.unwrap(type);
     if (engine != null) {
@@ -390,12 +405,22 @@ public final class TierCache<K, V> implements Cache<K, V> {
    * succeeds, and synchronous listeners have run when it returns.
    */
   private <T> T withEvents(java.util.function.Supplier<T> operation) {
+    try {
+      return withEventsOnce(operation);
+    } catch (UndecodableRecordException dropped) {
+      return withEventsOnce(operation); // the record that failed is gone: the operation runs as on a miss
+    }
+  }
+
+  private <T> T withEventsOnce(java.util.function.Supplier<T> operation) {
     context.events.begin();
     boolean applied = false;
     try {
       T result = operation.get();
       applied = true;
       return result;
+    } catch (UndecodableRecordException dropped) {
+      throw dropped;
     } catch (TierException | SerializationException e) {
       throw storageFailure(e);
     } finally {

@@ -20,7 +20,9 @@ public final class MBeanRegistrar {
     /** The {@link javax.cache.management.CacheMXBean}. */
     CONFIGURATION("CacheConfiguration"),
     /** The {@link javax.cache.management.CacheStatisticsMXBean}. */
-    STATISTICS("CacheStatistics");
+    STATISTICS("CacheStatistics"),
+    /** tiercache's own {@link CacheHealthMXBean}, in the {@code io.tiercache} domain. */
+    HEALTH("CacheHealth");
 
     private final String type;
 
@@ -35,7 +37,8 @@ public final class MBeanRegistrar {
 
   /** Returns the object name of a cache's MXBean of the given kind. */
   public static ObjectName objectName(Kind kind, String cacheManagerUri, String cacheName) {
-    String name = "javax.cache:type=" + kind.type + ",CacheManager=" + safe(cacheManagerUri)
+    String domain = kind == Kind.HEALTH ? "io.tiercache" : "javax.cache";
+    String name = domain + ":type=" + kind.type + ",CacheManager=" + safe(cacheManagerUri)
         + ",Cache=" + safe(cacheName);
     try {
       return new ObjectName(name);

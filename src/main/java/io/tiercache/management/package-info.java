@@ -1,4 +1,6 @@
 /**
- * Statistics and the JMX MXBeans of a cache. {@link io.tiercache.management.CacheStatistics} may be reached through {@code Cache.unwrap}; the rest is internal.
+ * Statistics, health and the JMX MXBeans of a cache. {@link io.tiercache.management.CacheStatistics} and
+ * {@link io.tiercache.management.CacheHealth} may be reached through {@code Cache.unwrap}; the beans and the
+ * registrar are internal.
  */
 package io.tiercache.management;

@@ -331,6 +331,15 @@ public final class CompositeTier<K> implements Tier<K> {
   }
 
   @Override
+  public long dropped() {
+    long dropped = 0;
+    for (Tier<K> tier : tiers) {
+      dropped += tier.dropped();
+    }
+    return dropped;
+  }
+
+  @Override
   public void clear() {
     locks.lockAll(); // no write may move an entry into a tier already cleared
     try {

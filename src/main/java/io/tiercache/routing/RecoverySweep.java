@@ -60,8 +60,8 @@ final class RecoverySweep {
     }
     for (byte[][] duplicate : duplicates) {
       byte[] keyBytes = duplicate[0];
-      long scannedSequence = RecordFormat.sequenceOrLowest(duplicate[1]);
-      long probedSequence = RecordFormat.sequenceOrLowest(duplicate[2]);
+      long scannedSequence = RecordFormat.sequenceOrLowest(keyBytes, duplicate[1]);
+      long probedSequence = RecordFormat.sequenceOrLowest(keyBytes, duplicate[2]);
       // the newer copy wins; equal sequences cannot come from a move, and the copy probed first is kept
       boolean keepScanned = scannedSequence > probedSequence
           || (scannedSequence == probedSequence && scanned == earlier);

@@ -81,6 +81,23 @@ public interface Tier<K> extends AutoCloseable {
     return -1;
   }
 
+  /**
+   * Returns how many records this tier dropped because they were damaged (a checksum mismatch, a truncated
+   * record) or could no longer be decoded: each was a miss instead of a wrong value or an error. 0 for a tier
+   * that keeps objects.
+   */
+  default long dropped() {
+    return 0;
+  }
+
+  /**
+   * Returns what this tier currently fails at (a full disk, a failed engine), in one line, or null when it
+   * works. Cleared by the tier once the problem is gone.
+   */
+  default String problem() {
+    return null;
+  }
+
   /** Removes every mapping without notifying the {@link TierListener}. */
   void clear();
 

@@ -8,6 +8,7 @@ import io.tiercache.tier.Prepared;
 import io.tiercache.tier.RemovalCause;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierListener;
+import io.tiercache.tier.UndecodableRecordException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -50,7 +51,7 @@ public final class SerializedTier<K> implements Tier<K> {
   private final TierListener<? super K> listener;
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final Clock clock;
-  private final java.util.function.Function<byte[], Object> valueDecoder = this::decodeValue;
+  private final DroppedRecords dropped;
 
   /**
    * @param name the tier's name in logs and errors, such as {@code rocksdb:/data/cache#orders}
@@ -70,6 +71,7 @@ public final class SerializedTier<K> implements Tier<K> {
     this.locks = locks;
     this.clock = clock;
     this.listener = listener;
+    this.dropped = new DroppedRecords(name);
   }
 
   /** Counts the entries and bytes a store already holds, for a tier opened on existing data. */
@@ -109,15 +111,73 @@ public final class SerializedTier<K> implements Tier<K> {
     return RecordFormat.sequence(envelope.record());
   }
 
-  /** The envelope of a stored record; its value is deserialized only if someone asks for it. */
-  private Envelope decode(byte[] record) {
-    RecordFormat.check(record, serializer, name);
-    return Envelope.decoded(RecordFormat.expireAt(record), record, serializer, valueDecoder);
+  /**
+   * The envelope of a record stored under {@code keyBytes}, or null when the record is damaged: then it is
+   * dropped and counted, and the key reads as absent. The value is deserialized only if someone asks for it;
+   * if it then fails to decode, it is dropped too (see {@link UndecodableRecordException}).
+   */
+  private Envelope decode(byte[] keyBytes, byte[] record) {
+    String damage = RecordFormat.damage(keyBytes, record);
+    if (damage != null) {
+      drop(keyBytes, record);
+      dropped.logOnce("damaged", "the record is damaged (" + damage + "); the store's files were changed by"
+          + " something other than this cache, or the disk failed");
+      return null;
+    }
+    RecordFormat.checkSerializer(record, serializer, name);
+    return Envelope.decoded(RecordFormat.expireAt(record), record, serializer,
+        stored -> decodeValue(keyBytes, stored));
   }
 
-  private Object decodeValue(byte[] record) {
+  private Object decodeValue(byte[] keyBytes, byte[] record) {
     int offset = RecordFormat.valueOffset(record);
-    return serializer.deserialize(record, offset, record.length - offset);
+    try {
+      return serializer.deserialize(record, offset, record.length - offset);
+    } catch (RuntimeException undecodable) {
+      drop(keyBytes, record);
+      String reason = String.valueOf(undecodable.getMessage());
+      dropped.logOnce(reason, "its value cannot be decoded any more: " + reason);
+      throw new UndecodableRecordException("A record of " + name + " cannot be decoded and was dropped: "
+          + reason, undecodable);
+    }
+  }
+
+  /**
+   * Deletes a damaged or undecodable record, if the key still holds exactly it, under the key's stripe (taken
+   * again when the caller already holds it), and counts it. A failure to delete is logged: the key still
+   * reads as absent, and the record is met again next time.
+   */
+  private void drop(byte[] keyBytes, byte[] record) {
+    ReentrantLock lock = lockForBytes(keyBytes);
+    lock.lock();
+    try {
+      byte[] stored = store.get(keyBytes);
+      if (stored != null && java.util.Arrays.equals(stored, record)) {
+        store.delete(keyBytes);
+        capacity.removed(keyBytes.length + record.length);
+        dropped.counted();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not delete a damaged record of {}: {}", name, e.toString());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The stripe of the key stored as {@code keyBytes}; a key that does not decode has a stripe of its own. */
+  private ReentrantLock lockForBytes(byte[] keyBytes) {
+    K key;
+    try {
+      key = decodeKey(keyBytes);
+    } catch (RuntimeException undecodable) {
+      return locks.lockForUndecodable(keyBytes);
+    }
+    return locks.lockFor(key);
+  }
+
+  @Override
+  public long dropped() {
+    return dropped.count();
   }
 
   @Override
@@ -126,15 +186,16 @@ public final class SerializedTier<K> implements Tier<K> {
   }
 
   /** Encodes an envelope as the record to store: its own bytes when they are ours, otherwise serialized now. */
-  private byte[] encode(Envelope envelope, long sequence) {
+  private byte[] encode(byte[] keyBytes, Envelope envelope, long sequence) {
     byte[] record = envelope.record();
     if (record != null && envelope.encoder() == serializer) {
       byte[] current = RecordFormat.upgraded(record);
       boolean inPlace = envelope.ownsRecord() || current != record;
-      return RecordFormat.stamp(current, inPlace, serializer.id(), envelope.expireAtMillis(), sequence);
+      return RecordFormat.stamp(keyBytes, current, inPlace, serializer.id(), envelope.expireAtMillis(),
+          sequence);
     }
     byte[] fresh = serializer.serialize(envelope.value(), RecordFormat.HEADER_BYTES);
-    return RecordFormat.stamp(fresh, true, serializer.id(), envelope.expireAtMillis(), sequence);
+    return RecordFormat.stamp(keyBytes, fresh, true, serializer.id(), envelope.expireAtMillis(), sequence);
   }
 
   @Override
@@ -142,10 +203,10 @@ public final class SerializedTier<K> implements Tier<K> {
     return read(keyBytes(key));
   }
 
-  /** Returns the record stored under {@code keyBytes}, decoded, or null. */
+  /** Returns the record stored under {@code keyBytes}, decoded lazily, or null (also for a damaged one). */
   public Envelope read(byte[] keyBytes) {
     byte[] record = store.get(keyBytes);
-    return record == null ? null : decode(record);
+    return record == null ? null : decode(keyBytes, record);
   }
 
   @Override
@@ -185,7 +246,7 @@ public final class SerializedTier<K> implements Tier<K> {
     ReentrantLock lock = locks.lockFor(key);
     lock.lock();
     try {
-      byte[] record = encode(envelope, 0);
+      byte[] record = encode(keyBytes, envelope, 0);
       int previous = store.swap(keyBytes, record);
       if (previous < 0) {
         capacity.added(keyBytes.length + record.length);
@@ -207,7 +268,7 @@ public final class SerializedTier<K> implements Tier<K> {
    * @return {@code replacement}
    */
   public Envelope write(byte[] keyBytes, Envelope current, Envelope replacement, long sequence) {
-    byte[] record = encode(replacement, sequence);
+    byte[] record = encode(keyBytes, replacement, sequence);
     store.put(keyBytes, record);
     if (current == null) {
       capacity.added(keyBytes.length + record.length);
@@ -242,7 +303,7 @@ public final class SerializedTier<K> implements Tier<K> {
       byte[] record = store.get(keyBytes);
       if (record != null && envelope.record() != null && java.util.Arrays.equals(record, envelope.record())) {
         byte[] moved = RecordFormat.upgraded(record);
-        byte[] stamped = RecordFormat.stamp(moved, moved != record, serializer.id(), expireAtMillis,
+        byte[] stamped = RecordFormat.stamp(keyBytes, moved, moved != record, serializer.id(), expireAtMillis,
             RecordFormat.sequence(record));
         store.put(keyBytes, stamped);
         capacity.resized(record.length, stamped.length); // a version-1 record grows by its new header
@@ -264,8 +325,9 @@ public final class SerializedTier<K> implements Tier<K> {
     Map<K, Envelope> found = new LinkedHashMap<>();
     for (int i = 0; i < keyList.size(); i++) {
       byte[] record = records.get(i);
-      if (record != null) {
-        found.put(keyList.get(i), decode(record));
+      Envelope envelope = record == null ? null : decode(keyBytes.get(i), record);
+      if (envelope != null) {
+        found.put(keyList.get(i), envelope);
       }
     }
     return found;
@@ -275,9 +337,18 @@ public final class SerializedTier<K> implements Tier<K> {
   public Iterator<Map.Entry<K, Envelope>> iterator() {
     Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(null);
     return new Iterator<>() {
+      private Map.Entry<K, Envelope> next;
+
       @Override
       public boolean hasNext() {
-        return records.hasNext();
+        while (next == null && records.hasNext()) {
+          Map.Entry<byte[], byte[]> record = records.next();
+          Envelope envelope = decode(record.getKey(), record.getValue()); // null: damaged, dropped, skipped
+          if (envelope != null) {
+            next = Map.entry(decodeKey(record.getKey()), envelope);
+          }
+        }
+        return next != null;
       }
 
       @Override
@@ -285,8 +356,9 @@ public final class SerializedTier<K> implements Tier<K> {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        Map.Entry<byte[], byte[]> record = records.next();
-        return Map.entry(decodeKey(record.getKey()), decode(record.getValue()));
+        Map.Entry<K, Envelope> result = next;
+        next = null;
+        return result;
       }
     };
   }
@@ -360,12 +432,20 @@ public final class SerializedTier<K> implements Tier<K> {
       store.delete(keyBytes);
       capacity.removed(keyBytes.length + record.length);
       Envelope envelope;
+      String damage = RecordFormat.damage(keyBytes, record);
       try {
-        envelope = decode(record);
-        envelope.value(); // decoded here, where a failure only costs the event, not in the listener
+        if (damage != null) {
+          throw new IllegalStateException(damage);
+        }
+        RecordFormat.checkSerializer(record, serializer, name);
+        int offset = RecordFormat.valueOffset(record);
+        Object value = serializer.deserialize(record, offset, record.length - offset);
+        envelope = Envelope.decoded(RecordFormat.expireAt(record), record, serializer, stored -> value);
       } catch (RuntimeException undecodable) {
         // evicting must never fail the write that triggered it; the record is gone, only its event is lost
-        LOG.warn("Evicted a record of {} that can no longer be decoded: {}", name, undecodable.getMessage());
+        dropped.counted();
+        dropped.logOnce("evicted: " + undecodable.getMessage(), "evicted while damaged or undecodable: "
+            + undecodable.getMessage());
         return;
       }
       boolean expired = RecordFormat.expireAt(record) <= now;
