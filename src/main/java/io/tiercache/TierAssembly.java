@@ -152,7 +152,10 @@ final class TierAssembly {
         if (settings.mapdbMode() == CacheSettings.MapDbMode.DIRECT) {
           return MapDbTiers.openDirectMemory(serializer, capacity, in.locks, in.clock, in.listener);
         }
-        return MapDbTiers.openFile(in.directory.get().mapDbFile(in.cacheName), settings.mapdbTransactions(),
+        MapDbTiers.Durability durability = settings.mapdbTransactions() ? MapDbTiers.Durability.TRANSACTIONS
+            : settings.mapdbMode() == CacheSettings.MapDbMode.FILE_LOST_ON_CRASH ? MapDbTiers.Durability.NONE
+            : MapDbTiers.Durability.LOG;
+        return MapDbTiers.openFile(in.directory.get().mapDbFile(in.cacheName), durability,
             settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listener);
       }
       case TierNames.ROCKSDB: {

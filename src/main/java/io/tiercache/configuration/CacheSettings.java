@@ -11,8 +11,13 @@ public final class CacheSettings {
 
   /** The MapDB tier's storage modes. */
   public enum MapDbMode {
-    /** A memory-mapped file per cache, kept across restarts. */
+    /** A memory-mapped file per cache, kept across restarts, with a log that makes it crash-safe. */
     FILE,
+    /**
+     * A memory-mapped file per cache without the log: faster writes, but a crash loses everything the tier
+     * held (configured as {@code file-lost-on-crash}, so nobody picks it by accident).
+     */
+    FILE_LOST_ON_CRASH,
     /** Direct memory off the Java heap, gone when the cache closes. */
     DIRECT
   }

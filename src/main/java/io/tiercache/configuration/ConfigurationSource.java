@@ -302,10 +302,10 @@ public final class ConfigurationSource {
     String mode = string(section, "mapdb.mode");
     CacheSettings.MapDbMode mapdbMode;
     try {
-      mapdbMode = CacheSettings.MapDbMode.valueOf(mode.toUpperCase(Locale.ROOT));
+      mapdbMode = CacheSettings.MapDbMode.valueOf(mode.toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw invalid(section.getValue("mapdb.mode").origin(), "mapdb.mode", "is '" + mode
-          + "'; allowed: file, direct");
+          + "'; allowed: file, file-lost-on-crash, direct");
     }
     return new CacheSettings(tiers, bool(section, "strict"), bool(section, "transient"),
         string(section, "strategy.name"), strategyOptions, serializer, allowlist,

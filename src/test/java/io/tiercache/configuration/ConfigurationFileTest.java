@@ -90,7 +90,7 @@ class ConfigurationFileTest {
         .hasMessageContaining("type.conf").hasMessageContaining("strict").hasMessageContaining("true or false");
     Path mode = write("mode.conf", "tiercache.default.mapdb.mode = tape");
     assertThatThrownBy(() -> ConfigurationSource.load(mode.toUri(), getClass().getClassLoader(), Map.of()))
-        .hasMessageContaining("mapdb.mode").hasMessageContaining("'tape'").hasMessageContaining("file, direct");
+        .hasMessageContaining("mapdb.mode").hasMessageContaining("'tape'").hasMessageContaining("file, file-lost-on-crash, direct");
   }
 
   @Test

@@ -28,8 +28,26 @@ final class MapDbStore implements ByteStore {
     this.commitEachWrite = commitEachWrite;
   }
 
+  /** The JVM reports a SIGBUS on a mapped file (its disk is full) as an InternalError; it is the store's failure. */
+  private TierException mappedFileFailure(InternalError e) {
+    return new TierException("MapDB could not write its memory-mapped file " + db + " (is the disk full?): "
+        + e.getMessage(), e);
+  }
+
   private TierException failure(String operation, RuntimeException e) {
     return new TierException("MapDB " + operation + " failed in " + db + ": " + e.getMessage(), e);
+  }
+
+  /** Throws unless the store is open. */
+  void requireOpen() {
+    if (closed) {
+      throw new TierException("MapDB store " + db + " is closed", null);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MapDB store " + db;
   }
 
   @Override
@@ -59,6 +77,8 @@ final class MapDbStore implements ByteStore {
       }
     } catch (DBException e) {
       throw failure("put", e);
+    } catch (InternalError e) {
+      throw mappedFileFailure(e);
     }
   }
 
@@ -72,6 +92,8 @@ final class MapDbStore implements ByteStore {
       return previous == null ? -1 : previous.length;
     } catch (DBException e) {
       throw failure("put", e);
+    } catch (InternalError e) {
+      throw mappedFileFailure(e);
     }
   }
 

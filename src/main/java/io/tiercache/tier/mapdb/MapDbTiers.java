@@ -1,15 +1,18 @@
 package io.tiercache.tier.mapdb;
 
 import io.tiercache.serialization.Serializer;
+import io.tiercache.tier.FilePermissions;
 import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.TierUnavailableException;
+import io.tiercache.tier.serialized.ByteStore;
 import io.tiercache.tier.serialized.Capacity;
 import io.tiercache.tier.serialized.SerializedTier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import org.mapdb.DB;
 import org.mapdb.DBException;
 import org.mapdb.DBMaker;
@@ -21,14 +24,27 @@ import org.slf4j.LoggerFactory;
  * Opens MapDB tiers: a hash map in a memory-mapped file (one file per cache), or in direct memory off the
  * Java heap. Eviction when over capacity is described in {@link SerializedTier}.
  *
- * <p>Crash safety: with {@code transactions} on, every write is committed through MapDB's write-ahead log
- * and a crash loses nothing acknowledged. Without (the default, several times faster), the file is only
- * consistent after a clean close; a file left by a crash is moved aside with a warning naming it, and the
- * tier starts empty rather than serve damaged data.
+ * <p>Crash safety, by {@link Durability}: the default, {@link Durability#LOG}, appends every change to a
+ * {@link RedoLog} before the mapped file sees it, and rebuilds the file from the log when a crash left it
+ * inconsistent, so a crash loses no acknowledged write. {@link Durability#TRANSACTIONS} uses MapDB's own
+ * write-ahead log instead (a commit per write, about a millisecond each). {@link Durability#NONE} is the
+ * mapped file alone: fastest, but a crash loses the whole file, which is then moved aside (only the latest
+ * such file is kept) and the tier starts empty.
  */
 public final class MapDbTiers {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapDbTiers.class);
+  private static final String UNCLEAN = ".unclean-";
+
+  /** How a file-backed MapDB tier survives a crash. */
+  public enum Durability {
+    /** Every change is appended to a log of our own first; a crash loses no acknowledged write. */
+    LOG,
+    /** MapDB's transactions, committed per write; a crash loses nothing, every write costs a commit. */
+    TRANSACTIONS,
+    /** The mapped file alone: a crash loses everything the tier held. */
+    NONE
+  }
 
   private MapDbTiers() { }
 
@@ -36,42 +52,64 @@ public final class MapDbTiers {
    * Opens a file-backed tier.
    *
    * @param file the store file
-   * @param transactions commit each write through a write-ahead log
+   * @param durability how the tier survives a crash
    * @param clear true for a transient cache: start empty
    * @param locks the per-key locks of the cache (shared with its composite, if any)
-   * @throws TierUnavailableException if the file's directory cannot be used
+   * @throws TierUnavailableException if the file's directory cannot be used, the file is held, or its log is
+   *     damaged (the message names the file and what to do)
    */
-  public static <K> SerializedTier<K> openFile(Path file, boolean transactions, boolean clear, Serializer serializer,
-      Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
+  public static <K> SerializedTier<K> openFile(Path file, Durability durability, boolean clear,
+      Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException | RuntimeException e) {
       throw new TierUnavailableException("Cannot create the MapDB directory for " + file + ": " + e, e);
     }
+    RedoLog log = durability == Durability.LOG ? RedoLog.at(file) : null;
+    if (clear) {
+      deleteStore(file);
+      if (log != null && log.exists()) {
+        log.dropBefore(log.roll());
+        log.close();
+        log = RedoLog.at(file);
+      }
+    }
+    boolean rebuild = false;
     DB db;
     try {
-      db = makeFileDb(file, transactions);
-    } catch (DBException.DataCorruption | DBException.WrongFormat e) {
-      Path aside = file.resolveSibling(file.getFileName() + ".unclean-" + System.currentTimeMillis());
-      LOG.warn("MapDB store {} was not closed cleanly (the process crashed or was killed) and cannot be trusted:"
-          + " moved it to {} and starting this tier empty. Enable mapdb.transactions for crash safety.",
-          file, aside);
-      moveAside(file, aside);
-      db = makeFileDb(file, transactions);
+      try {
+        db = makeFileDb(file, durability == Durability.TRANSACTIONS);
+      } catch (DBException.DataCorruption | DBException.WrongFormat e) {
+        if (log != null && log.exists()) {
+          // the file is only an index of the log, which holds every acknowledged write: rebuild it
+          LOG.info("MapDB store {} was not closed cleanly; rebuilding it from its log", file);
+          deleteStore(file);
+          rebuild = true;
+        } else {
+          Path aside = file.resolveSibling(file.getFileName() + UNCLEAN + System.currentTimeMillis());
+          LOG.warn("MapDB store {} was not closed cleanly (the process crashed or was killed) and has no log to"
+              + " rebuild it from: moved it to {} and starting this tier empty.", file, aside);
+          moveAside(file, aside);
+        }
+        db = makeFileDb(file, durability == Durability.TRANSACTIONS);
+      }
     } catch (DBException.FileLocked e) {
       throw new TierUnavailableException("MapDB store " + file + " is locked (by another process, or by another"
           + " cache of this one)", e);
     } catch (RuntimeException e) {
       throw new TierUnavailableException("Cannot open the MapDB store " + file + ": " + e, e);
     }
-    return tier("mapdb:" + file, db, transactions, clear, serializer, capacity, locks, clock, listener);
+    permissions(file);
+    return tier("mapdb:" + file, db, durability, log, rebuild, clear, serializer, capacity, locks, clock,
+        listener);
   }
 
   /** Opens a tier in direct (off-heap) memory; it lives as long as the cache. */
   public static <K> SerializedTier<K> openDirectMemory(Serializer serializer, Capacity capacity, KeyLocks locks,
       Clock clock, TierListener<? super K> listener) {
     DB db = DBMaker.memoryDirectDB().make();
-    return tier("mapdb:direct-memory", db, false, false, serializer, capacity, locks, clock, listener);
+    return tier("mapdb:direct-memory", db, Durability.NONE, null, false, false, serializer, capacity, locks,
+        clock, listener);
   }
 
   private static DB makeFileDb(Path file, boolean transactions) {
@@ -85,6 +123,7 @@ public final class MapDbTiers {
   }
 
   private static void moveAside(Path file, Path aside) {
+    deleteOlderAside(file);
     try {
       Files.move(file, aside);
       for (String suffix : new String[] {".wal.0", ".wal.1"}) {
@@ -98,20 +137,84 @@ public final class MapDbTiers {
     }
   }
 
-  private static <K> SerializedTier<K> tier(String name, DB db, boolean transactions, boolean clear, Serializer serializer,
-      Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
+  /** Keeps one moved-aside file (the newest, about to be replaced by {@code file}'s) rather than one per crash. */
+  private static void deleteOlderAside(Path file) {
+    String prefix = file.getFileName() + UNCLEAN;
+    try (var siblings = Files.newDirectoryStream(file.toAbsolutePath().getParent(), prefix + "*")) {
+      for (Path old : siblings) {
+        Files.deleteIfExists(old);
+        LOG.info("Deleted {}, an older copy of a MapDB store a crash had left", old);
+      }
+    } catch (IOException e) {
+      LOG.warn("Could not delete older moved-aside copies of {}: {}", file, e.toString());
+    }
+  }
+
+  /** Deletes a store file and MapDB's own write-ahead files beside it. */
+  private static void deleteStore(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      for (String suffix : new String[] {".wal.0", ".wal.1"}) {
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+      }
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot delete the MapDB store " + file + ": " + e, e);
+    }
+  }
+
+  private static void permissions(Path file) {
+    try {
+      FilePermissions.ownerOnly(file);
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot make " + file + " readable by its owner only: " + e, e);
+    }
+  }
+
+  private static <K> SerializedTier<K> tier(String name, DB db, Durability durability, RedoLog log,
+      boolean rebuild, boolean clear, Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock,
+      TierListener<? super K> listener) {
     try {
       HTreeMap<byte[], byte[]> map = db.hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
           org.mapdb.Serializer.BYTE_ARRAY).createOrOpen();
-      MapDbStore store = new MapDbStore(db, map, transactions);
+      MapDbStore engine = new MapDbStore(db, map, durability == Durability.TRANSACTIONS);
       if (clear) {
-        store.clear();
-      } else {
-        SerializedTier.countExisting(store, capacity);
+        engine.clear();
       }
+      ByteStore store = engine;
+      if (log != null) {
+        if (rebuild) {
+          long replayed = log.replay(new RedoLog.Replay() {
+            @Override
+            public void put(byte[] key, byte[] record) {
+              engine.put(key, record);
+            }
+
+            @Override
+            public void delete(byte[] key) {
+              engine.delete(key);
+            }
+          });
+          LOG.info("Rebuilt {} from {} log entries: {} records", name, replayed, map.size());
+        }
+        boolean bootstrap = !log.exists() && !map.isEmpty(); // a store from before the log, or of another mode
+        log.openForAppend();
+        if (bootstrap) {
+          for (Map.Entry<byte[], byte[]> record : map.entrySet()) {
+            log.append(RedoLog.PUT, record.getKey(), record.getValue());
+          }
+        }
+        store = new LoggedStore(engine, log, LoggedStore.MIN_COMPACTION_BYTES);
+      }
+      SerializedTier.countExisting(store, capacity);
       return new SerializedTier<>(name, store, serializer, capacity, locks, clock, listener);
     } catch (RuntimeException e) {
       db.close(); // never leave a file mapped and locked behind a failed open
+      if (log != null) {
+        log.close();
+      }
+      if (e instanceof TierUnavailableException) {
+        throw e;
+      }
       throw new TierUnavailableException("Cannot open " + name + ": " + e.getMessage(), e);
     }
   }

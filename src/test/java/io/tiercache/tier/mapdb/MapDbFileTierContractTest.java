@@ -25,7 +25,7 @@ class MapDbFileTierContractTest extends TierContractTest {
   protected Tier<String> createTier(TierListener<String> listener) {
     KryoSerializer serializer = new KryoSerializer(ClassRegistry.inMemory(), ClassAllowlist.of(List.of()),
         () -> getClass().getClassLoader(), "test store");
-    return MapDbTiers.openFile(directory.resolve("cache.db"), false, false, serializer, Capacity.unbounded(), LOCKS,
+    return MapDbTiers.openFile(directory.resolve("cache.db"), MapDbTiers.Durability.LOG, false, serializer, Capacity.unbounded(), LOCKS,
         new FakeClock(), listener);
   }
 }

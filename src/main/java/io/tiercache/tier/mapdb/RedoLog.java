@@ -1,0 +1,287 @@
+package io.tiercache.tier.mapdb;
+
+import io.tiercache.tier.TierException;
+import io.tiercache.tier.TierUnavailableException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+
+/**
+ * The append-only log that makes a memory-mapped MapDB file crash-safe without MapDB's transactions (which
+ * cost a millisecond per write). Every change of the store is appended here before the mapped file sees it;
+ * a write returns once its entry is in the operating system's page cache, which a killed process cannot take
+ * back. The log holds the store's whole history since it was last compacted, so a file left inconsistent by
+ * a crash is thrown away and rebuilt by replaying the log.
+ *
+ * <p>The log is a sequence of generations, {@code <store>.log.<n>}, replayed in order. An entry is framed as
+ * {@code length (4) | CRC-32C (4) | op (1) | key length (4) | key | record}, the CRC covering everything
+ * after it. An incomplete or failing entry at the very end of the last generation is the write a crash
+ * interrupted: it was never acknowledged and is cut off. Damage anywhere else refuses the open, naming the
+ * file, since replaying past it could bring back a value that a lost entry had replaced.
+ */
+final class RedoLog implements AutoCloseable {
+
+  static final byte PUT = 1;
+  static final byte DELETE = 2;
+  private static final int FRAME_HEADER = 8;
+  private static final int MAX_ENTRY = Integer.MAX_VALUE - 64;
+
+  /** Receives the entries of a replay, in log order. */
+  interface Replay {
+    void put(byte[] key, byte[] record);
+
+    void delete(byte[] key);
+  }
+
+  private final Path base;
+  private final TreeMap<Long, Path> generations = new TreeMap<>();
+  private FileChannel current;   // guarded by this
+  private long currentBytes;     // guarded by this
+  private long olderBytes;       // guarded by this: the generations before the current one
+
+  private RedoLog(Path base) {
+    this.base = base;
+  }
+
+  /** Returns the log of the store {@code base} (its generations are {@code base.log.<n>}), opening none yet. */
+  static RedoLog at(Path base) {
+    RedoLog log = new RedoLog(base);
+    String prefix = base.getFileName() + ".log.";
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(base.toAbsolutePath().getParent(), prefix + "*")) {
+      for (Path file : files) {
+        String suffix = file.getFileName().toString().substring(prefix.length());
+        if (suffix.matches("[0-9]{1,18}")) {
+          log.generations.put(Long.parseLong(suffix), file);
+        }
+      }
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot list the MapDB log files of " + base + ": " + e, e);
+    }
+    return log;
+  }
+
+  /** Returns true when the store has a log (it was opened with logging before). */
+  boolean exists() {
+    return !generations.isEmpty();
+  }
+
+  /**
+   * Replays every generation in order into {@code target}, cutting off an entry torn by a crash at the end of
+   * the last one.
+   *
+   * @return the number of entries replayed
+   * @throws TierUnavailableException naming the file and offset when a generation is damaged
+   */
+  long replay(Replay target) {
+    long entries = 0;
+    Long last = generations.isEmpty() ? null : generations.lastKey();
+    for (var generation : generations.entrySet()) {
+      entries += replay(generation.getValue(), generation.getKey().equals(last), target);
+    }
+    return entries;
+  }
+
+  private long replay(Path file, boolean last, Replay target) {
+    byte[] content;
+    try {
+      content = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot read the MapDB log " + file + ": " + e, e);
+    }
+    ByteBuffer in = ByteBuffer.wrap(content);
+    long entries = 0;
+    while (in.remaining() > 0) {
+      int offset = in.position();
+      String damage = null;
+      int length = in.remaining() >= FRAME_HEADER ? in.getInt() : -1;
+      if (length < 0 || length < 5 || length > in.remaining() - 4) {
+        damage = "an incomplete entry";
+      } else {
+        int crc = in.getInt();
+        CRC32C check = new CRC32C();
+        check.update(content, in.position(), length);
+        if ((int) check.getValue() != crc) {
+          damage = "an entry failing its checksum";
+        } else {
+          byte op = in.get();
+          int keyLength = in.getInt();
+          if (keyLength < 0 || keyLength > length - 5 || (op != PUT && op != DELETE)) {
+            damage = "a malformed entry";
+          } else {
+            byte[] key = new byte[keyLength];
+            in.get(key);
+            byte[] record = new byte[length - 5 - keyLength];
+            in.get(record);
+            if (op == PUT) {
+              target.put(key, record);
+            } else {
+              target.delete(key);
+            }
+            entries++;
+            continue;
+          }
+        }
+      }
+      boolean atEnd = length < 0 || length < 5 || (long) offset + FRAME_HEADER + length >= content.length;
+      if (last && atEnd) {
+        cutTornTail(file, offset, damage);
+        return entries;
+      }
+      throw new TierUnavailableException("The MapDB log " + file + " is damaged: " + damage + " at byte " + offset
+          + " of " + content.length + ". Replaying past it could bring back values that the lost entries had"
+          + " replaced, so the cache does not start. Restore the cache's files from a backup, or delete "
+          + base.getFileName() + " and its .log.* files to start this tier empty.", null);
+    }
+    return entries;
+  }
+
+  private static void cutTornTail(Path file, int offset, String damage) {
+    org.slf4j.LoggerFactory.getLogger(RedoLog.class).info("MapDB log {} ends with {} at byte {}: the write a crash"
+        + " interrupted, never acknowledged; cutting it off", file, damage, offset);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.truncate(offset);
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot cut the torn end off the MapDB log " + file + ": " + e, e);
+    }
+  }
+
+  /** Opens the last generation for appending, creating generation 0 when there is none. */
+  synchronized void openForAppend() {
+    if (generations.isEmpty()) {
+      generations.put(0L, generationFile(0));
+    }
+    olderBytes = 0;
+    for (Path older : generations.headMap(generations.lastKey()).values()) {
+      olderBytes += sizeOf(older);
+    }
+    current = openChannel(generations.lastEntry().getValue());
+    currentBytes = sizeOf(generations.lastEntry().getValue());
+  }
+
+  /**
+   * Appends one entry; it is in the page cache, and survives the process being killed, when this returns.
+   *
+   * @throws TierException naming the file when the write fails (a full disk, say); nothing is then appended
+   *     that a replay would read
+   */
+  void append(byte op, byte[] key, byte[] record) {
+    int length = 5 + key.length + (record == null ? 0 : record.length);
+    if (length > MAX_ENTRY) {
+      throw new TierException("A record of " + length + " bytes is too large for the MapDB log of " + base, null);
+    }
+    ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + length);
+    frame.putInt(length).putInt(0).put(op).putInt(key.length).put(key);
+    if (record != null) {
+      frame.put(record);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(frame.array(), FRAME_HEADER, length);
+    frame.putInt(4, (int) crc.getValue());
+    frame.flip();
+    synchronized (this) {
+      long start = currentBytes;
+      try {
+        while (frame.hasRemaining()) {
+          current.write(frame);
+        }
+        currentBytes += FRAME_HEADER + length;
+      } catch (IOException | RuntimeException e) {
+        undoPartialAppend(start);
+        throw new TierException("Cannot append to the MapDB log " + generations.lastEntry().getValue() + ": "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** A failed write may have left part of its frame: cut it, so later entries do not follow garbage. */
+  private void undoPartialAppend(long start) {
+    try {
+      current.truncate(start);
+      current.position(start);
+    } catch (IOException ignored) {
+      // the torn frame sits at the end, where a replay cuts it off as a crash's last write
+    }
+  }
+
+  /** Returns the bytes the log takes on disk, all generations together. */
+  synchronized long bytes() {
+    return olderBytes + currentBytes;
+  }
+
+  /**
+   * Starts a new generation and returns its number; entries appended from now on go there. The caller then
+   * writes the live records into it and calls {@link #dropBefore}.
+   */
+  synchronized long roll() {
+    long next = generations.lastKey() + 1;
+    Path file = generationFile(next);
+    FileChannel channel = openChannel(file);
+    closeQuietly(current);
+    olderBytes += currentBytes;
+    current = channel;
+    currentBytes = 0;
+    generations.put(next, file);
+    return next;
+  }
+
+  /** Deletes the generations before {@code generation}: everything they said is in it or a later one. */
+  synchronized void dropBefore(long generation) {
+    List<Long> dropped = new ArrayList<>(generations.headMap(generation).keySet());
+    for (Long old : dropped) {
+      try {
+        Files.deleteIfExists(generations.get(old));
+      } catch (IOException e) {
+        throw new TierException("Cannot delete the MapDB log " + generations.get(old) + ": " + e, e);
+      }
+      generations.remove(old);
+    }
+    olderBytes = 0;
+  }
+
+  private Path generationFile(long generation) {
+    return base.resolveSibling(base.getFileName() + ".log." + generation);
+  }
+
+  private static FileChannel openChannel(Path file) {
+    try {
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel.position(channel.size());
+      io.tiercache.tier.FilePermissions.ownerOnly(file);
+      return channel;
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot open the MapDB log " + file + ": " + e, e);
+    }
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      if (channel != null) {
+        channel.close();
+      }
+    } catch (IOException ignored) {
+      // closing a channel we only appended to: nothing is lost
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closeQuietly(current);
+    current = null;
+  }
+}
