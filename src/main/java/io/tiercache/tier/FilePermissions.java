@@ -2,6 +2,10 @@ package io.tiercache.tier;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -28,15 +32,42 @@ public final class FilePermissions {
     }
   }
 
-  /** Makes {@code directory} and everything under it accessible to its owner only. */
+  /**
+   * Makes {@code directory} and everything under it accessible to its owner only. Files that vanish meanwhile
+   * (an engine deleting obsolete files in the background) are skipped.
+   */
   public static void ownerOnlyTree(Path directory) throws IOException {
     if (!POSIX || !Files.exists(directory)) {
       return;
     }
-    try (var paths = Files.walk(directory)) {
-      for (Path path : (Iterable<Path>) paths::iterator) {
-        ownerOnly(path);
+    Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+        setQuietly(dir, DIRECTORY);
+        return FileVisitResult.CONTINUE;
       }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+        setQuietly(file, FILE);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
+  }
+
+  private static void setQuietly(Path path, Set<PosixFilePermission> permissions) throws IOException {
+    try {
+      Files.setPosixFilePermissions(path, permissions);
+    } catch (NoSuchFileException gone) {
+      // deleted since it was listed
     }
   }
 }

@@ -18,6 +18,11 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.WALRecoveryMode;
+import io.tiercache.tier.FilePermissions;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One RocksDB database per directory, shared by the caches stored there: each cache is a column family.
@@ -38,6 +43,7 @@ final class RocksDbEnvironment {
   private final Map<String, ColumnFamilyHandle> families = new HashMap<>();
   private final List<ColumnFamilyHandle> handles;
   private int users;
+  private RocksDbCatalog catalog;
 
   private RocksDbEnvironment(Path directory, RocksDB db, DBOptions dbOptions,
       ColumnFamilyOptions columnFamilyOptions, WriteOptions writeOptions, BloomFilter filter,
@@ -59,14 +65,21 @@ final class RocksDbEnvironment {
    *
    * @throws TierUnavailableException if it cannot be loaded on this machine, with the loader's reason
    */
-  static void loadLibrary() {
+  static synchronized void loadLibrary() {
+    if (libraryFailure != null) {
+      // tried once: trying again costs seconds each time and fails the same way
+      throw new TierUnavailableException(libraryFailure.getMessage(), libraryFailure.getCause());
+    }
     try {
       RocksDB.loadLibrary();
     } catch (Throwable e) {
-      throw new TierUnavailableException("RocksDB's native library cannot be loaded on this machine ("
+      libraryFailure = new TierUnavailableException("RocksDB's native library cannot be loaded on this machine ("
           + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "): " + e, e);
+      throw libraryFailure;
     }
   }
+
+  private static TierUnavailableException libraryFailure; // guarded by the class
 
   /** Opens the database in {@code directory}, or joins it if this process has it open already. */
   static synchronized RocksDbEnvironment acquire(Path directory) {
@@ -87,7 +100,11 @@ final class RocksDbEnvironment {
     } catch (Exception e) {
       throw new TierUnavailableException("Cannot create the RocksDB directory " + directory + ": " + e, e);
     }
-    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    RocksDbCatalog catalog = RocksDbCatalog.of(directory);
+    // a record torn by a crash at the end of the write-ahead log is dropped (it was never acknowledged);
+    // damage anywhere else fails the open, where the default would silently drop everything after it
+    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+        .setParanoidChecks(true).setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords);
     BloomFilter filter = new BloomFilter(10, false);
     BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter);
     ColumnFamilyOptions columnFamilyOptions = new ColumnFamilyOptions().setTableFormatConfig(table);
@@ -100,18 +117,76 @@ final class RocksDbEnvironment {
       for (byte[] name : names) {
         descriptors.add(new ColumnFamilyDescriptor(name, columnFamilyOptions));
       }
+      checkAgainstCatalog(directory, catalog, names, dbOptions, descriptors);
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
       WriteOptions writeOptions = new WriteOptions();
-      return new RocksDbEnvironment(directory, db, dbOptions, columnFamilyOptions, writeOptions, filter,
-          descriptors, handles);
-    } catch (RocksDBException e) {
+      RocksDbEnvironment environment = new RocksDbEnvironment(directory, db, dbOptions, columnFamilyOptions,
+          writeOptions, filter, descriptors, handles);
+      environment.catalog = catalog;
+      for (byte[] name : names) { // a store from before the catalog gets one listing what it has
+        if (!java.util.Arrays.equals(name, RocksDB.DEFAULT_COLUMN_FAMILY)) {
+          catalog.addFamily(new String(name, StandardCharsets.UTF_8));
+        }
+      }
+      permissions(directory);
+      return environment;
+    } catch (RocksDBException | RuntimeException e) {
       dbOptions.close();
       columnFamilyOptions.close();
       filter.close();
-      throw new TierUnavailableException("Cannot open the RocksDB store in " + directory + ": "
-          + e.getMessage() + (String.valueOf(e.getMessage()).contains("lock")
-          ? " (another process has it open)" : ""), e);
+      if (e instanceof TierUnavailableException) {
+        throw (TierUnavailableException) e;
+      }
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("lock")) {
+        throw new TierUnavailableException("Cannot open the RocksDB store in " + directory + ": " + message
+            + " (another process has it open)", e);
+      }
+      throw new TierUnavailableException("Cannot open the RocksDB store in " + directory + ": " + message
+          + ". The store is damaged; tiercache does not start on it rather than serve a part of it as if it were"
+          + " whole. Restore the directory from a backup, or move it aside to start empty.", e);
+    }
+  }
+
+  /**
+   * Before RocksDB opens the directory for writing (and deletes files its MANIFEST does not list), checks in a
+   * read-only open that the MANIFEST still lists every cache this directory had and reaches the sequence of
+   * the last clean close: a damaged MANIFEST otherwise opens as a store with caches or keys missing.
+   */
+  private static void checkAgainstCatalog(Path directory, RocksDbCatalog catalog, List<byte[]> names,
+      DBOptions dbOptions, List<ColumnFamilyDescriptor> descriptors) throws RocksDBException {
+    if (catalog.families().isEmpty()) {
+      return; // a new store, or one from before the catalog
+    }
+    Set<String> listed = new HashSet<>();
+    names.forEach(name -> listed.add(new String(name, StandardCharsets.UTF_8)));
+    for (String family : catalog.families()) {
+      if (!listed.contains(family)) {
+        throw new TierUnavailableException("The RocksDB store in " + directory + " is damaged: its MANIFEST no"
+            + " longer lists the column family of cache '" + family + "', which " + RocksDbCatalog.FILE_NAME
+            + " says it holds. Restore the directory from a backup, or move it aside to start empty.", null);
+      }
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (RocksDB readOnly = RocksDB.openReadOnly(dbOptions, directory.toString(), descriptors, handles)) {
+      long sequence = readOnly.getLatestSequenceNumber();
+      if (sequence < catalog.lastSequence()) {
+        throw new TierUnavailableException("The RocksDB store in " + directory + " is damaged: it reaches"
+            + " sequence " + sequence + ", but it was at " + catalog.lastSequence() + " when last closed, so"
+            + " records are missing (a damaged MANIFEST or a deleted file). Restore the directory from a"
+            + " backup, or move it aside to start empty.", null);
+      }
+    } finally {
+      handles.forEach(ColumnFamilyHandle::close);
+    }
+  }
+
+  private static void permissions(Path directory) {
+    try {
+      FilePermissions.ownerOnlyTree(directory);
+    } catch (java.io.IOException e) {
+      throw new TierUnavailableException("Cannot make " + directory + " readable by its owner only: " + e, e);
     }
   }
 
@@ -128,6 +203,7 @@ final class RocksDbEnvironment {
       }
       families.put(name, handle);
       handles.add(handle);
+      catalog.addFamily(name);
     }
     return handle;
   }
@@ -155,10 +231,16 @@ final class RocksDbEnvironment {
         return;
       }
       OPEN.remove(directory);
-      try {
-        db.flushWal(true);
-      } catch (RocksDBException ignored) {
-        // the WAL is still there to replay; closing goes on
+      // a clean close leaves every record in checksummed table files, not only in the write-ahead log
+      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+        db.flush(flush, handles);
+        catalog.closedAt(db.getLatestSequenceNumber());
+      } catch (RocksDBException | RuntimeException e) {
+        try {
+          db.flushWal(true); // the WAL is still there to replay
+        } catch (RocksDBException ignored) {
+          // closing goes on
+        }
       }
       for (ColumnFamilyHandle handle : handles) {
         handle.close();
