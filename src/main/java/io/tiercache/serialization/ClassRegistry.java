@@ -12,12 +12,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The serializer's persistent state: which small integer stands for which class in the stored bytes. Ids
- * are assigned the first time a class is written and appended, and forced to disk, to a registry file beside
- * the data before any record uses them, so a restarted process reads old records with the same ids.
+ * The serializer's persistent state: which small integer stands for which class, in which layout, in the
+ * stored bytes. An id stands for one class name and one {@link ClassFingerprint layout}: when a class changes
+ * its fields it gets a new id, so records written field by field before the change are recognised as such.
+ * Ids are assigned the first time a class (or a layout of it) is written and appended, and forced to disk, to
+ * a registry file beside the data before any record uses them, so a restarted process reads old records with
+ * the same ids.
+ *
+ * <p>Ids are never reused for another class: the highest id ever handed out is also kept in a file of its own
+ * ({@code <registry>.high-water}), so a registry that was emptied or lost starts above every id that records
+ * may still carry. Those records then name ids the registry does not list, and are dropped as undecodable
+ * rather than read as some other class.
  *
  * <p>The file is trusted no more than the data: a name read from it is only loaded if the allowlist accepts
- * it. File format: one {@code id<TAB>class name} per line, UTF-8.
+ * it. File format: one {@code id<TAB>class name<TAB>fingerprint} per line, UTF-8; lines of older versions
+ * have no fingerprint.
  */
 public final class ClassRegistry {
 
@@ -25,8 +34,10 @@ public final class ClassRegistry {
   static final int FIRST_ID = 64;
 
   private final Path file;          // null for a registry that lives in memory only
-  private final Map<String, Integer> idsByName = new HashMap<>();
+  private final Map<String, Integer> idsByLayout = new HashMap<>(); // "name<TAB>fingerprint" -> id
+  private final Map<String, Integer> latestIdByName = new HashMap<>();
   private final Map<Integer, String> namesById = new HashMap<>();
+  private final Map<Integer, String> fingerprintsById = new HashMap<>();
   private int nextId = FIRST_ID;
 
   private ClassRegistry(Path file) {
@@ -67,6 +78,7 @@ public final class ClassRegistry {
         throw new SerializationException("Cannot read the class registry " + file + ": " + e, e);
       }
     }
+    registry.nextId = Math.max(registry.nextId, registry.readHighWater() + 1);
     return registry;
   }
 
@@ -78,35 +90,51 @@ public final class ClassRegistry {
     if (line.isBlank()) {
       return;
     }
-    int tab = line.indexOf('\t');
+    String[] parts = line.split("\t");
     try {
-      if (tab < 0) {
-        throw new IllegalArgumentException("no tab");
+      if (parts.length < 2 || parts.length > 3) {
+        throw new IllegalArgumentException("not id, name and fingerprint");
       }
-      int id = Integer.parseInt(line.substring(0, tab));
-      String name = line.substring(tab + 1).trim();
+      int id = Integer.parseInt(parts[0]);
+      String name = parts[1].trim();
+      String fingerprint = parts.length == 3 ? parts[2].trim() : null;
       if (id < FIRST_ID || name.isEmpty()) {
         throw new IllegalArgumentException("bad entry");
       }
-      idsByName.put(name, id);
       namesById.put(id, name);
+      if (fingerprint != null) {
+        fingerprintsById.put(id, fingerprint);
+        idsByLayout.put(name + "\t" + fingerprint, id);
+      }
+      latestIdByName.put(name, id);
       nextId = Math.max(nextId, id + 1);
     } catch (RuntimeException e) {
       throw new SerializationException("Class registry " + source + " line " + lineNumber
-          + " is not 'id<TAB>class name': '" + line + "'", e);
+          + " is not 'id<TAB>class name<TAB>fingerprint': '" + line + "'", e);
     }
   }
 
-  /** Returns the id of {@code className}, assigning and persisting a new one if it has none. */
-  public synchronized int idOf(String className) {
-    Integer id = idsByName.get(className);
+  /** Returns the id of {@code className} in the layout {@code fingerprint}, assigning and persisting one if new. */
+  public synchronized int idOf(String className, String fingerprint) {
+    Integer id = idsByLayout.get(className + "\t" + fingerprint);
     if (id != null) {
       return id;
     }
+    Integer legacy = latestIdByName.get(className);
+    if (legacy != null && fingerprintsById.get(legacy) == null) {
+      // a line from before fingerprints: its layout is unknown, so this one is taken to be it from now on
+      fingerprintsById.put(legacy, fingerprint);
+      idsByLayout.put(className + "\t" + fingerprint, legacy);
+      persist(legacy, className, fingerprint);
+      return legacy;
+    }
     int assigned = nextId++;
-    persist(assigned, className);
-    idsByName.put(className, assigned);
+    writeHighWater(assigned);
+    persist(assigned, className, fingerprint);
+    idsByLayout.put(className + "\t" + fingerprint, assigned);
+    latestIdByName.put(className, assigned);
     namesById.put(assigned, className);
+    fingerprintsById.put(assigned, fingerprint);
     return assigned;
   }
 
@@ -115,11 +143,58 @@ public final class ClassRegistry {
     return namesById.get(id);
   }
 
-  private void persist(int id, String className) {
+  /** Returns the layout an id stands for, or null when unknown (an id from before fingerprints). */
+  public synchronized String fingerprintOf(int id) {
+    return fingerprintsById.get(id);
+  }
+
+  private Path highWaterFile() {
+    return file.resolveSibling(file.getFileName() + ".high-water");
+  }
+
+  private int readHighWater() {
+    if (file == null || !Files.exists(highWaterFile())) {
+      return FIRST_ID - 1;
+    }
+    try {
+      return Integer.parseInt(Files.readString(highWaterFile(), StandardCharsets.UTF_8).trim());
+    } catch (IOException | NumberFormatException e) {
+      throw new SerializationException("Cannot read " + highWaterFile() + " (the highest class id ever handed"
+          + " out, so that ids are never reused): " + e, e);
+    }
+  }
+
+  private void writeHighWater(int id) {
     if (file == null) {
       return;
     }
-    byte[] line = (id + "\t" + className + "\n").getBytes(StandardCharsets.UTF_8);
+    Path temporary = highWaterFile().resolveSibling(highWaterFile().getFileName() + ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
+        channel.force(true);
+      }
+      ownerOnly(temporary);
+      Files.move(temporary, highWaterFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new SerializationException("Cannot record class id " + id + " in " + highWaterFile() + ": " + e, e);
+    }
+  }
+
+  /** Registry files are the owner's only (0600), like everything tiercache writes. */
+  private static void ownerOnly(Path path) throws IOException {
+    if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+  }
+
+  private void persist(int id, String className, String fingerprint) {
+    if (file == null) {
+      return;
+    }
+    byte[] line = (id + "\t" + className + "\t" + fingerprint + "\n").getBytes(StandardCharsets.UTF_8);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
       ByteBuffer buffer = ByteBuffer.wrap(line);
@@ -127,6 +202,7 @@ public final class ClassRegistry {
         channel.write(buffer);
       }
       channel.force(true);
+      ownerOnly(file);
     } catch (IOException e) {
       throw new SerializationException("Cannot append " + className + " to the class registry " + file
           + ": " + e, e);

@@ -1,6 +1,8 @@
 package io.tiercache.serialization;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Input;
@@ -25,7 +27,10 @@ public final class KryoSerializer implements Serializer {
   /** This serializer's id in record headers. */
   public static final byte ID = 1;
 
+  /** Written by Kryo field by field: keys (whose bytes must be stable), and values written before 0.2. */
   static final byte TAG_KRYO = 0;
+  /** Written by Kryo with fields by name, in chunks: values, readable after their class gained or lost fields. */
+  static final byte TAG_KRYO_COMPATIBLE = 7;
   static final byte TAG_BYTES = 1;
   static final byte TAG_STRING = 2;
   static final byte TAG_LONG = 3;
@@ -37,8 +42,9 @@ public final class KryoSerializer implements Serializer {
   private final ClassAllowlist allowlist;
   private final Supplier<ClassLoader> classLoader;
   private final String storeName;
-  private final Pool<Kryo> pool;
-  private final Pool<Kryo> keyPool;
+  private final Pool<Kryo> pool;        // values, fields by name
+  private final Pool<Kryo> legacyPool;  // values written field by field, before compatible values
+  private final Pool<Kryo> keyPool;     // keys, field by field
 
   /**
    * @param registry the store's persistent class registrations
@@ -55,19 +61,31 @@ public final class KryoSerializer implements Serializer {
     this.pool = new Pool<>(true, false, 32) {
       @Override
       protected Kryo create() {
-        return newKryo(true);
+        return newKryo(true, true);
+      }
+    };
+    this.legacyPool = new Pool<>(true, false, 32) {
+      @Override
+      protected Kryo create() {
+        return newKryo(true, false);
       }
     };
     this.keyPool = new Pool<>(true, false, 32) {
       @Override
       protected Kryo create() {
-        return newKryo(false);
+        return newKryo(false, false);
       }
     };
   }
 
-  private Kryo newKryo(boolean references) {
-    RegistryClassResolver resolver = new RegistryClassResolver();
+  /**
+   * A Kryo of this serializer. {@code compatible}: classes without a serializer of their own are written with
+   * their field names, in chunks, so a reader whose class has since gained, lost or retyped fields skips what
+   * it does not know and leaves new fields at their defaults, never mistaking one field for another. Field by
+   * field otherwise, where a changed class is refused by its {@link ClassFingerprint}.
+   */
+  private Kryo newKryo(boolean references, boolean compatible) {
+    RegistryClassResolver resolver = new RegistryClassResolver(!compatible);
     Kryo kryo = new Kryo(resolver, null);
     resolver.ready = true; // Kryo's constructor registers its built-ins through the resolver first
     kryo.setRegistrationRequired(true);
@@ -77,6 +95,15 @@ public final class KryoSerializer implements Serializer {
     // reference tracking breaks (a String seen twice is written as a back-reference), so keys go without it.
     kryo.setReferences(references);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    if (compatible) {
+      CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
+          new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
+      config.setChunkedEncoding(true); // a field whose type changed is skipped whole, not misread
+      kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
+      // element classes are written even where a field's generic type names them: the data of a field the
+      // reader no longer has is then read without that generic type, and must not depend on it
+      kryo.setOptimizedGenerics(false);
+    }
     return kryo;
   }
 
@@ -142,7 +169,7 @@ public final class KryoSerializer implements Serializer {
     try (Output output = new Output(256 + headroom, -1)) {
       kryo.setClassLoader(classLoader.get());
       output.setPosition(headroom); // the caller's header goes there: the value is never copied behind it
-      output.writeByte(TAG_KRYO);
+      output.writeByte(kryos == pool ? TAG_KRYO_COMPATIBLE : TAG_KRYO);
       kryo.writeClassAndObject(output, object);
       return output.toBytes();
     } catch (UnsafeClassException e) {
@@ -191,7 +218,9 @@ public final class KryoSerializer implements Serializer {
       case TAG_BOOLEAN:
         return bytes[offset + 1] != 0;
       case TAG_KRYO:
-        return readWithKryo(bytes, offset + 1, length - 1, kryos);
+        return readWithKryo(bytes, offset + 1, length - 1, kryos == pool ? legacyPool : kryos);
+      case TAG_KRYO_COMPATIBLE:
+        return readWithKryo(bytes, offset + 1, length - 1, pool);
       default:
         throw new SerializationException("Unknown serialization tag " + tag + " in " + storeName
             + ": the data was not written by this serializer", null);
@@ -262,7 +291,12 @@ public final class KryoSerializer implements Serializer {
    */
   private final class RegistryClassResolver extends DefaultClassResolver {
 
+    private final boolean checksLayout;
     private boolean ready;
+
+    RegistryClassResolver(boolean checksLayout) {
+      this.checksLayout = checksLayout;
+    }
 
     @Override
     public Registration getRegistration(Class type) {
@@ -276,7 +310,7 @@ public final class KryoSerializer implements Serializer {
             + ": it is not allowlisted. Add it (or its package, as " + packagePattern(name)
             + ") to serializer.allowlist in the cache's configuration.");
       }
-      return register(type, registry.idOf(name));
+      return register(type, registry.idOf(name, ClassFingerprint.of(type)));
     }
 
     @Override
@@ -312,7 +346,19 @@ public final class KryoSerializer implements Serializer {
         throw new SerializationException("A record of " + storeName + " needs class " + name
             + ", which the cache's class loader cannot find", e);
       }
-      return register(type, id);
+      String written = registry.fingerprintOf(id);
+      String current = ClassFingerprint.of(type);
+      if (checksLayout && written != null && !written.equals(current)) {
+        throw new SerializationException("A record of " + storeName + " holds a " + name + " written field by"
+            + " field before the class changed its fields (layout " + written + ", now " + current + "); it"
+            + " cannot be read without risking one field being taken for another", null);
+      }
+      Registration resolved = new Registration(type, kryo.getDefaultSerializer(type), id);
+      if (current.equals(written) || (written == null && classToRegistration.get(type) == null)) {
+        return super.register(resolved); // the id writes of this class use too
+      }
+      idToRegistration.put(id, resolved); // an older layout's id: readable, never written again
+      return resolved;
     }
 
     /** Registers directly with this resolver: Kryo.register would ask getRegistration first, and loop. */

@@ -345,7 +345,8 @@ public final class SerializedTier<K> implements Tier<K> {
           Map.Entry<byte[], byte[]> record = records.next();
           Envelope envelope = decode(record.getKey(), record.getValue()); // null: damaged, dropped, skipped
           if (envelope != null) {
-            next = Map.entry(decodeKey(record.getKey()), envelope);
+            K key = decodeKeyOrDrop(record.getKey());
+            next = key == null ? null : Map.entry(key, envelope);
           }
         }
         return next != null;
@@ -366,6 +367,32 @@ public final class SerializedTier<K> implements Tier<K> {
   /** Iterates the raw records: key bytes and record bytes, undecoded (for recovery sweeps). */
   public Iterator<Map.Entry<byte[], byte[]>> records() {
     return store.iterator(null);
+  }
+
+  /**
+   * Decodes a key met while iterating; one that no longer decodes (its class changed, or is gone) cannot be
+   * reached by any lookup either, so its record is dropped and counted, and the iteration goes on.
+   */
+  private K decodeKeyOrDrop(byte[] keyBytes) {
+    try {
+      return decodeKey(keyBytes);
+    } catch (RuntimeException undecodable) {
+      ReentrantLock lock = locks.lockForUndecodable(keyBytes);
+      lock.lock();
+      try {
+        byte[] record = store.get(keyBytes);
+        if (record != null) {
+          store.delete(keyBytes);
+          capacity.removed(keyBytes.length + record.length);
+          dropped.counted();
+        }
+      } finally {
+        lock.unlock();
+      }
+      String reason = String.valueOf(undecodable.getMessage());
+      dropped.logOnce("key: " + reason, "its key cannot be decoded any more: " + reason);
+      return null;
+    }
   }
 
   @SuppressWarnings("unchecked")
