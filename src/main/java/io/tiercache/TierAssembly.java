@@ -102,6 +102,11 @@ final class TierAssembly {
             throw new CacheException("Cache '" + in.cacheName + "' is strict and its " + name
                 + " tier cannot start: " + e.getMessage(), e);
           }
+          if (!e.degradable()) {
+            // a held, unusable or damaged store: running without it would keep writes in memory only
+            throw new CacheException("Cache '" + in.cacheName + "' cannot start its " + name + " tier: "
+                + e.getMessage(), e);
+          }
           unavailable.add(name);
           in.notStarted.put(name, e.getMessage());
           if (firstFailure == null) {

@@ -7,6 +7,9 @@ import io.tiercache.configuration.TierCacheConfiguration;
 import io.tiercache.routing.CompositeTier;
 import io.tiercache.tier.TierUnavailableException;
 import java.net.URI;
+import io.tiercache.management.CacheHealth;
+import io.tiercache.management.MBeanRegistrar;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -43,7 +46,7 @@ class FallbackTest {
 
   private void simulateMissingRocksDbLibrary() {
     TierAssembly.rocksDbAvailability = () -> {
-      throw new TierUnavailableException("RocksDB's native library cannot be loaded on this machine: "
+      throw TierUnavailableException.degradable("RocksDB's native library cannot be loaded on this machine: "
           + "java.lang.UnsatisfiedLinkError: no rocksdbjni in java.library.path", new UnsatisfiedLinkError());
     };
   }
@@ -59,6 +62,16 @@ class FallbackTest {
       assertThat(cache.unwrap(org.mapdb.HTreeMap.class)).as("MapDB holds the entries").isNotNull();
       assertThat(cache.unwrap(org.mapdb.HTreeMap.class).size()).isEqualTo(1);
       assertThat(Files.exists(directory.resolve("rocksdb"))).isFalse();
+      // visible where operators look: the health view and its MBean
+      CacheHealth health = cache.unwrap(CacheHealth.class);
+      assertThat(health.status()).isEqualTo(CacheHealth.Status.DEGRADED);
+      assertThat(health.tiers()).extracting(CacheHealth.TierHealth::name).containsExactly("rocksdb", "mapdb");
+      assertThat(health.tiers().get(0).running()).isFalse();
+      assertThat(health.tiers().get(0).problem()).contains("UnsatisfiedLinkError");
+      assertThat(health.tiers().get(1).entries()).isEqualTo(1);
+      Object status = ManagementFactory.getPlatformMBeanServer().getAttribute(
+          MBeanRegistrar.objectName(MBeanRegistrar.Kind.HEALTH, manager.getURI().toString(), "degraded"), "Status");
+      assertThat(status).isEqualTo("DEGRADED");
     }
   }
 
@@ -76,20 +89,35 @@ class FallbackTest {
   }
 
   @Test
-  void anUnwritableDirectoryDegradesToTheHeap() throws Exception {
+  void anUnusableDirectoryFailsTheCacheRatherThanKeepItsWritesInMemory() throws Exception {
     Path file = Files.writeString(directory.resolve("not-a-directory"), "x");
     try (CacheManager manager = manager(file.resolve("store"))) {
-      Cache<String, String> cache = manager.createCache("degraded",
-          TierCacheConfiguration.builder(String.class, String.class).tiers("mapdb", "rocksdb").build());
-      cache.put("k", "v");
-      assertThat(cache.get("k")).isEqualTo("v");
-      assertThat(cache.unwrap(com.github.benmanes.caffeine.cache.Cache.class).estimatedSize()).isEqualTo(1);
-      assertThat(cache.unwrap(TierCache.class)).isNotNull();
+      assertThatThrownBy(() -> manager.createCache("persistent",
+          TierCacheConfiguration.builder(String.class, String.class).tiers("mapdb", "rocksdb").build()))
+          .isInstanceOf(CacheException.class).hasMessageContaining("'persistent'")
+          .hasMessageContaining(file.toString());
+      assertThat(manager.getCache("persistent")).isNull();
     }
-    try (CacheManager manager = manager(file.resolve("store"))) {
-      assertThatThrownBy(() -> manager.createCache("strict",
-          TierCacheConfiguration.builder(String.class, String.class).tiers("mapdb").strict(true).build()))
-          .isInstanceOf(CacheException.class).hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void aDirectoryHeldByAnotherManagerFailsTheCache() {
+    try (CacheManager first = manager(directory); CacheManager second = manager(directory)) {
+      first.createCache("a", TierCacheConfiguration.builder(String.class, String.class).tiers("rocksdb").build());
+      assertThatThrownBy(() -> second.createCache("b",
+          TierCacheConfiguration.builder(String.class, String.class).tiers("rocksdb").build()))
+          .isInstanceOf(CacheException.class).hasMessageContaining("already open");
+    }
+  }
+
+  @Test
+  void aHealthyCacheSaysSo() {
+    try (CacheManager manager = manager(directory)) {
+      Cache<String, String> cache = manager.createCache("healthy",
+          TierCacheConfiguration.builder(String.class, String.class).tiers("heap", "rocksdb").build());
+      CacheHealth health = cache.unwrap(CacheHealth.class);
+      assertThat(health.status()).isEqualTo(CacheHealth.Status.HEALTHY);
+      assertThat(health.describe()).contains("heap: running").contains("rocksdb: running");
     }
   }
 

@@ -8,11 +8,15 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * The directory where one cache manager's disk tiers live, owned exclusively by this process while open:
@@ -62,6 +66,7 @@ public final class StoreDirectory implements AutoCloseable {
     if (!Files.isWritable(absolute)) {
       throw new TierUnavailableException("The tiercache directory " + absolute + " is not writable", null);
     }
+    checkOwnership(absolute);
     if (!HELD.add(absolute)) {
       throw new TierUnavailableException("The tiercache directory " + absolute + " is already open in this"
           + " process by another cache manager; use one cache manager per directory", null);
@@ -71,6 +76,43 @@ public final class StoreDirectory implements AutoCloseable {
     } catch (RuntimeException e) {
       HELD.remove(absolute);
       throw e;
+    }
+  }
+
+  /**
+   * Refuses a directory another user owns or anyone may write to (what it holds could be swapped under us),
+   * and narrows one that others may read to 0700, with a warning: cached data is the owner's alone.
+   */
+  private static void checkOwnership(Path absolute) {
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    try {
+      String owner = Files.getOwner(absolute).getName();
+      String user = System.getProperty("user.name");
+      if (!owner.equals(user) && !user.equals("root")) {
+        throw new TierUnavailableException("The tiercache directory " + absolute + " belongs to " + owner
+            + ", not to " + user + " who runs this process; use a directory of your own", null);
+      }
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(absolute);
+      if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+        throw new TierUnavailableException("The tiercache directory " + absolute + " is writable by every user ("
+            + PosixFilePermissions.toString(permissions) + "), so its data could be replaced behind the cache's"
+            + " back; use a directory only its owner can write (chmod 700)", null);
+      }
+      if (!permissions.equals(PosixFilePermissions.fromString("rwx------"))) {
+        LoggerFactory.getLogger(StoreDirectory.class).warn("The tiercache directory {} was {}; narrowed it to"
+            + " rwx------ so that only its owner can reach the cached data", absolute,
+            PosixFilePermissions.toString(permissions));
+        Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwx------"));
+      }
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(absolute)) {
+        for (Path child : children) {
+          io.tiercache.tier.FilePermissions.ownerOnlyTree(child);
+        }
+      }
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot check the permissions of " + absolute + ": " + e, e);
     }
   }
 
@@ -85,6 +127,7 @@ public final class StoreDirectory implements AutoCloseable {
     }
     FileLock lock;
     try {
+      io.tiercache.tier.FilePermissions.ownerOnly(lockFile);
       lock = channel.tryLock();
     } catch (OverlappingFileLockException e) {
       closeQuietly(channel);

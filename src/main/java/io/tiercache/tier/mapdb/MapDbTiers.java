@@ -62,6 +62,7 @@ public final class MapDbTiers {
       Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
+      FilePermissions.ownerOnly(file.toAbsolutePath().getParent());
     } catch (IOException | RuntimeException e) {
       throw new TierUnavailableException("Cannot create the MapDB directory for " + file + ": " + e, e);
     }

@@ -68,12 +68,12 @@ final class RocksDbEnvironment {
   static synchronized void loadLibrary() {
     if (libraryFailure != null) {
       // tried once: trying again costs seconds each time and fails the same way
-      throw new TierUnavailableException(libraryFailure.getMessage(), libraryFailure.getCause());
+      throw TierUnavailableException.degradable(libraryFailure.getMessage(), libraryFailure.getCause());
     }
     try {
       RocksDB.loadLibrary();
     } catch (Throwable e) {
-      libraryFailure = new TierUnavailableException("RocksDB's native library cannot be loaded on this machine ("
+      libraryFailure = TierUnavailableException.degradable("RocksDB's native library cannot be loaded on this machine ("
           + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "): " + e, e);
       throw libraryFailure;
     }
@@ -246,6 +246,11 @@ final class RocksDbEnvironment {
         handle.close();
       }
       db.close();
+      try {
+        permissions(directory); // files RocksDB created while open were made under the process's umask
+      } catch (TierUnavailableException e) {
+        org.slf4j.LoggerFactory.getLogger(RocksDbEnvironment.class).warn(e.getMessage());
+      }
       writeOptions.close();
       columnFamilyOptions.close();
       dbOptions.close();
