@@ -52,7 +52,7 @@ class FallbackTest {
   }
 
   @Test
-  void withoutRocksDbItsEntriesGoToTheNextConfiguredTier() {
+  void withoutRocksDbItsEntriesGoToTheNextConfiguredTier() throws Exception {
     simulateMissingRocksDbLibrary();
     try (CacheManager manager = manager(directory)) {
       Cache<String, String> cache = manager.createCache("degraded",

@@ -1,5 +1,6 @@
 package io.tiercache.routing;
 
+import io.tiercache.testing.FlakyStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,61 +33,6 @@ import org.junit.jupiter.api.Test;
 class MoveFailureTest {
 
   /** An in-memory byte store whose deletes can be made to fail. */
-  static final class FlakyStore implements ByteStore {
-    final ConcurrentSkipListMap<byte[], byte[]> records = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
-    volatile boolean failDeletes;
-
-    @Override
-    public byte[] get(byte[] key) {
-      return records.get(key);
-    }
-
-    @Override
-    public List<byte[]> getAll(List<byte[]> keys) {
-      List<byte[]> found = new ArrayList<>();
-      keys.forEach(key -> found.add(records.get(key)));
-      return found;
-    }
-
-    @Override
-    public void put(byte[] key, byte[] record) {
-      records.put(key, record);
-    }
-
-    @Override
-    public int swap(byte[] key, byte[] record) {
-      byte[] previous = records.put(key, record);
-      return previous == null ? -1 : previous.length;
-    }
-
-    @Override
-    public void delete(byte[] key) {
-      if (failDeletes) {
-        throw new TierException("simulated I/O error on delete", null);
-      }
-      records.remove(key);
-    }
-
-    @Override
-    public Iterator<Map.Entry<byte[], byte[]>> iterator(byte[] startHint) {
-      return records.entrySet().iterator();
-    }
-
-    @Override
-    public void clear() {
-      records.clear();
-    }
-
-    @Override
-    public Object engine() {
-      return records;
-    }
-
-    @Override
-    public void close() {
-    }
-  }
-
   private final FlakyStore even = new FlakyStore();
   private final FlakyStore odd = new FlakyStore();
   private CompositeTier<String> composite;

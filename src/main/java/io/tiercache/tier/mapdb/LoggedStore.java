@@ -134,6 +134,11 @@ final class LoggedStore implements ByteStore {
   }
 
   @Override
+  public java.nio.file.Path location() {
+    return inner.location();
+  }
+
+  @Override
   public Object engine() {
     return inner.engine();
   }

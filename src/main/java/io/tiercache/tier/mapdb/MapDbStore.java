@@ -22,7 +22,11 @@ final class MapDbStore implements ByteStore {
   private final boolean commitEachWrite;
   private volatile boolean closed;
 
-  MapDbStore(DB db, HTreeMap<byte[], byte[]> map, boolean commitEachWrite) {
+  private final java.nio.file.Path location;
+
+  /** @param location the directory of the store's file, or null for direct memory */
+  MapDbStore(DB db, HTreeMap<byte[], byte[]> map, boolean commitEachWrite, java.nio.file.Path location) {
+    this.location = location;
     this.db = db;
     this.map = map;
     this.commitEachWrite = commitEachWrite;
@@ -120,6 +124,11 @@ final class MapDbStore implements ByteStore {
     if (commitEachWrite) {
       db.commit();
     }
+  }
+
+  @Override
+  public java.nio.file.Path location() {
+    return location;
   }
 
   @Override

@@ -101,16 +101,16 @@ public final class MapDbTiers {
       throw new TierUnavailableException("Cannot open the MapDB store " + file + ": " + e, e);
     }
     permissions(file);
-    return tier("mapdb:" + file, db, durability, log, rebuild, clear, serializer, capacity, locks, clock,
-        listener);
+    return tier("mapdb:" + file, file.toAbsolutePath().getParent(), db, durability, log, rebuild, clear,
+        serializer, capacity, locks, clock, listener);
   }
 
   /** Opens a tier in direct (off-heap) memory; it lives as long as the cache. */
   public static <K> SerializedTier<K> openDirectMemory(Serializer serializer, Capacity capacity, KeyLocks locks,
       Clock clock, TierListener<? super K> listener) {
     DB db = DBMaker.memoryDirectDB().make();
-    return tier("mapdb:direct-memory", db, Durability.NONE, null, false, false, serializer, capacity, locks,
-        clock, listener);
+    return tier("mapdb:direct-memory", null, db, Durability.NONE, null, false, false, serializer, capacity,
+        locks, clock, listener);
   }
 
   private static DB makeFileDb(Path file, boolean transactions) {
@@ -171,13 +171,14 @@ public final class MapDbTiers {
     }
   }
 
-  private static <K> SerializedTier<K> tier(String name, DB db, Durability durability, RedoLog log,
+  private static <K> SerializedTier<K> tier(String name, Path location, DB db, Durability durability,
+      RedoLog log,
       boolean rebuild, boolean clear, Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock,
       TierListener<? super K> listener) {
     try {
       HTreeMap<byte[], byte[]> map = db.hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
           org.mapdb.Serializer.BYTE_ARRAY).createOrOpen();
-      MapDbStore engine = new MapDbStore(db, map, durability == Durability.TRANSACTIONS);
+      MapDbStore engine = new MapDbStore(db, map, durability == Durability.TRANSACTIONS, location);
       if (clear) {
         engine.clear();
       }

@@ -19,6 +19,8 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.Env;
+import org.rocksdb.SstFileManager;
 import org.rocksdb.WALRecoveryMode;
 import io.tiercache.tier.FilePermissions;
 import java.util.HashSet;
@@ -80,6 +82,18 @@ final class RocksDbEnvironment {
   }
 
   private static TierUnavailableException libraryFailure; // guarded by the class
+  private static SstFileManager sstFileManager;           // guarded by the class: one per process suffices
+
+  private static synchronized SstFileManager sstFileManager() {
+    if (sstFileManager == null) {
+      try {
+        sstFileManager = new SstFileManager(Env.getDefault());
+      } catch (RocksDBException e) {
+        throw new TierUnavailableException("Cannot create RocksDB's file manager: " + e.getMessage(), e);
+      }
+    }
+    return sstFileManager;
+  }
 
   /** Opens the database in {@code directory}, or joins it if this process has it open already. */
   static synchronized RocksDbEnvironment acquire(Path directory) {
@@ -104,7 +118,10 @@ final class RocksDbEnvironment {
     // a record torn by a crash at the end of the write-ahead log is dropped (it was never acknowledged);
     // damage anywhere else fails the open, where the default would silently drop everything after it
     DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-        .setParanoidChecks(true).setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords);
+        .setParanoidChecks(true).setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
+        // with a file manager, RocksDB watches free space after a "no space" error and resumes writing by itself
+        .setSstFileManager(sstFileManager()).setMaxBgErrorResumeCount(Integer.MAX_VALUE)
+        .setBgerrorResumeRetryInterval(1_000_000);
     BloomFilter filter = new BloomFilter(10, false);
     BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter);
     ColumnFamilyOptions columnFamilyOptions = new ColumnFamilyOptions().setTableFormatConfig(table);

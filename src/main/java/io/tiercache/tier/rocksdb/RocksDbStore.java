@@ -160,6 +160,11 @@ final class RocksDbStore implements ByteStore {
   }
 
   @Override
+  public java.nio.file.Path location() {
+    return environment.directory();
+  }
+
+  @Override
   public Object engine() {
     return db;
   }

@@ -38,6 +38,14 @@ public interface ByteStore extends AutoCloseable {
   /** Deletes every record. */
   void clear();
 
+  /**
+   * Returns the directory the store's files live in, so that writes can be refused before its file system is
+   * full; null for a store in memory.
+   */
+  default java.nio.file.Path location() {
+    return null;
+  }
+
   /** Returns the engine object, for unwrapping. */
   Object engine();
 

@@ -52,6 +52,8 @@ public final class SerializedTier<K> implements Tier<K> {
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final Clock clock;
   private final DroppedRecords dropped;
+  private final FreeSpace freeSpace;       // null for a store in memory
+  private volatile String problem;         // the last write failure, until a write succeeds again
 
   /**
    * @param name the tier's name in logs and errors, such as {@code rocksdb:/data/cache#orders}
@@ -72,6 +74,35 @@ public final class SerializedTier<K> implements Tier<K> {
     this.clock = clock;
     this.listener = listener;
     this.dropped = new DroppedRecords(name);
+    this.freeSpace = store.location() == null ? null : FreeSpace.of(store.location());
+  }
+
+  /** Checks for room before a write, and remembers why a write failed, for {@link #problem}. */
+  private void beforeWrite(long bytes) {
+    if (freeSpace != null) {
+      try {
+        freeSpace.requireRoom(bytes);
+      } catch (RuntimeException e) {
+        problem = e.getMessage();
+        throw e;
+      }
+    }
+  }
+
+  private void written() {
+    if (problem != null) {
+      problem = null;
+    }
+  }
+
+  private RuntimeException failed(RuntimeException e) {
+    problem = "a write failed: " + e.getMessage();
+    return e;
+  }
+
+  @Override
+  public String problem() {
+    return problem;
   }
 
   /** Counts the entries and bytes a store already holds, for a tier opened on existing data. */
@@ -247,7 +278,14 @@ public final class SerializedTier<K> implements Tier<K> {
     lock.lock();
     try {
       byte[] record = encode(keyBytes, envelope, 0);
-      int previous = store.swap(keyBytes, record);
+      beforeWrite(keyBytes.length + record.length);
+      int previous;
+      try {
+        previous = store.swap(keyBytes, record);
+      } catch (RuntimeException e) {
+        throw failed(e);
+      }
+      written();
       if (previous < 0) {
         capacity.added(keyBytes.length + record.length);
       } else {
@@ -269,7 +307,13 @@ public final class SerializedTier<K> implements Tier<K> {
    */
   public Envelope write(byte[] keyBytes, Envelope current, Envelope replacement, long sequence) {
     byte[] record = encode(keyBytes, replacement, sequence);
-    store.put(keyBytes, record);
+    beforeWrite(keyBytes.length + record.length);
+    try {
+      store.put(keyBytes, record);
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
+    written();
     if (current == null) {
       capacity.added(keyBytes.length + record.length);
     } else {
