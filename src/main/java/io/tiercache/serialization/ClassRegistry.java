@@ -25,8 +25,8 @@ import java.util.Map;
  * rather than read as some other class.
  *
  * <p>The file is trusted no more than the data: a name read from it is only loaded if the allowlist accepts
- * it. File format: one {@code id<TAB>class name<TAB>fingerprint} per line, UTF-8; lines of older versions
- * have no fingerprint.
+ * it. File format: one {@code id<TAB>class name<TAB>fingerprint<TAB>checksum} per line, UTF-8, the checksum a
+ * CRC-32C of the rest; lines of older versions have neither fingerprint nor checksum.
  */
 public final class ClassRegistry {
 
@@ -78,7 +78,15 @@ public final class ClassRegistry {
         throw new SerializationException("Cannot read the class registry " + file + ": " + e, e);
       }
     }
-    registry.nextId = Math.max(registry.nextId, registry.readHighWater() + 1);
+    int highWater = registry.readHighWater();
+    if (highWater >= registry.nextId) {
+      // a line is forced to disk before the high-water mark is raised past it: the mark beyond the last line
+      // means lines were lost, and records naming those ids could not be read
+      throw new SerializationException("Class registry " + file + " lists class ids below " + registry.nextId
+          + ", but ids up to " + highWater + " were handed out: lines are missing (the file was truncated or"
+          + " replaced). Restore it from a backup, or delete the directory to start empty.", null);
+    }
+    registry.nextId = Math.max(registry.nextId, highWater + 1);
     return registry;
   }
 
@@ -91,9 +99,14 @@ public final class ClassRegistry {
       return;
     }
     String[] parts = line.split("\t");
+    if (parts.length == 4 && !parts[3].equals(lineChecksum(parts[0], parts[1], parts[2]))) {
+      throw new SerializationException("Class registry " + source + " line " + lineNumber + " is damaged (its"
+          + " checksum does not match): '" + line + "'. The records of this directory cannot be read safely"
+          + " without it; restore the file from a backup, or delete the directory to start empty.", null);
+    }
     try {
-      if (parts.length < 2 || parts.length > 3) {
-        throw new IllegalArgumentException("not id, name and fingerprint");
+      if (parts.length < 2 || parts.length > 4) {
+        throw new IllegalArgumentException("not id, name, fingerprint and checksum");
       }
       int id = Integer.parseInt(parts[0]);
       String name = parts[1].trim();
@@ -129,8 +142,8 @@ public final class ClassRegistry {
       return legacy;
     }
     int assigned = nextId++;
-    writeHighWater(assigned);
     persist(assigned, className, fingerprint);
+    writeHighWater(assigned);
     idsByLayout.put(className + "\t" + fingerprint, assigned);
     latestIdByName.put(className, assigned);
     namesById.put(assigned, className);
@@ -183,6 +196,13 @@ public final class ClassRegistry {
     }
   }
 
+  /** The checksum that ends a line, over its other fields: a damaged line is refused, not misread. */
+  private static String lineChecksum(String id, String name, String fingerprint) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update((id + "\t" + name + "\t" + fingerprint).getBytes(StandardCharsets.UTF_8));
+    return String.format("%08x", crc.getValue());
+  }
+
   /** Registry files are the owner's only (0600), like everything tiercache writes. */
   private static void ownerOnly(Path path) throws IOException {
     if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -194,7 +214,8 @@ public final class ClassRegistry {
     if (file == null) {
       return;
     }
-    byte[] line = (id + "\t" + className + "\t" + fingerprint + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] line = (id + "\t" + className + "\t" + fingerprint + "\t"
+        + lineChecksum(String.valueOf(id), className, fingerprint) + "\n").getBytes(StandardCharsets.UTF_8);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
       ByteBuffer buffer = ByteBuffer.wrap(line);

@@ -7,6 +7,7 @@ import io.tiercache.tier.TierListener;
 import io.tiercache.tier.TierUnavailableException;
 import io.tiercache.tier.serialized.ByteStore;
 import io.tiercache.tier.serialized.Capacity;
+import io.tiercache.tier.serialized.RecordFormat;
 import io.tiercache.tier.serialized.SerializedTier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,12 +81,17 @@ public final class MapDbTiers {
     try {
       try {
         db = makeFileDb(file, durability == Durability.TRANSACTIONS);
-      } catch (DBException.DataCorruption | DBException.WrongFormat e) {
+      } catch (DBException.FileLocked e) {
+        throw e;
+      } catch (RuntimeException e) {
         if (log != null && log.exists()) {
           // the file is only an index of the log, which holds every acknowledged write: rebuild it
-          LOG.info("MapDB store {} was not closed cleanly; rebuilding it from its log", file);
+          LOG.info("MapDB store {} was not closed cleanly or is damaged ({}); rebuilding it from its log", file,
+              e.toString());
           deleteStore(file);
           rebuild = true;
+        } else if (!(e instanceof DBException.DataCorruption || e instanceof DBException.WrongFormat)) {
+          throw e;
         } else {
           Path aside = file.resolveSibling(file.getFileName() + UNCLEAN + System.currentTimeMillis());
           LOG.warn("MapDB store {} was not closed cleanly (the process crashed or was killed) and has no log to"
@@ -101,8 +107,39 @@ public final class MapDbTiers {
       throw new TierUnavailableException("Cannot open the MapDB store " + file + ": " + e, e);
     }
     permissions(file);
-    return tier("mapdb:" + file, file.toAbsolutePath().getParent(), db, durability, log, rebuild, clear,
-        serializer, capacity, locks, clock, listener);
+    try {
+      return tier("mapdb:" + file, file.toAbsolutePath().getParent(), db, durability, log, rebuild, clear,
+          serializer, capacity, locks, clock, listener);
+    } catch (RebuildFromLog damaged) {
+      deleteStore(file);
+      return tier("mapdb:" + file, file.toAbsolutePath().getParent(), makeFileDb(file, false), durability, log,
+          true, clear, serializer, capacity, locks, clock, listener);
+    }
+  }
+
+  /** Thrown (and caught) when a cleanly closed file turns out damaged: it is rebuilt from the log instead. */
+  private static final class RebuildFromLog extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RebuildFromLog() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Returns true when every record of a store passes its checksum and the store can be iterated to the end. */
+  private static boolean sound(MapDbStore store) {
+    try {
+      java.util.Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(null);
+      while (records.hasNext()) {
+        Map.Entry<byte[], byte[]> record = records.next();
+        if (RecordFormat.damage(record.getKey(), record.getValue()) != null) {
+          return false;
+        }
+      }
+      return true;
+    } catch (RuntimeException damaged) {
+      return false;
+    }
   }
 
   /** Opens a tier in direct (off-heap) memory; it lives as long as the cache. */
@@ -198,6 +235,12 @@ public final class MapDbTiers {
           });
           LOG.info("Rebuilt {} from {} log entries: {} records", name, replayed, map.size());
         }
+        if (!rebuild && log.exists() && !sound(engine)) {
+          // a clean file whose records fail their checksums: the log still has every one of them
+          LOG.warn("MapDB store {} holds damaged records; rebuilding it from its log", name);
+          db.close();
+          throw new RebuildFromLog();
+        }
         boolean bootstrap = !log.exists() && !map.isEmpty(); // a store from before the log, or of another mode
         log.openForAppend();
         if (bootstrap) {
@@ -209,6 +252,8 @@ public final class MapDbTiers {
       }
       SerializedTier.countExisting(store, capacity);
       return new SerializedTier<>(name, store, serializer, capacity, locks, clock, listener);
+    } catch (RebuildFromLog damaged) {
+      throw damaged; // the file is closed; the log stays open for the rebuild
     } catch (RuntimeException e) {
       db.close(); // never leave a file mapped and locked behind a failed open
       if (log != null) {

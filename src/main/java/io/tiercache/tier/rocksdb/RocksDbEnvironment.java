@@ -161,7 +161,7 @@ final class RocksDbEnvironment {
             + " (another process has it open)", e);
       }
       throw new TierUnavailableException("Cannot open the RocksDB store in " + directory + ": " + message
-          + ". The store is damaged; tiercache does not start on it rather than serve a part of it as if it were"
+          + walFiles(directory, message) + ". The store is damaged; tiercache does not start on it rather than serve a part of it as if it were"
           + " whole. Restore the directory from a backup, or move it aside to start empty.", e);
     }
   }
@@ -196,6 +196,20 @@ final class RocksDbEnvironment {
       }
     } finally {
       handles.forEach(ColumnFamilyHandle::close);
+    }
+  }
+
+  /** RocksDB names no file when its write-ahead log fails a checksum: name the candidates. */
+  private static String walFiles(Path directory, String message) {
+    if (message.contains(".sst") || message.contains("MANIFEST")) {
+      return "";
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+      List<String> logs = files.map(f -> f.getFileName().toString()).filter(f -> f.matches("[0-9]+\\.log"))
+          .sorted().collect(java.util.stream.Collectors.toList());
+      return logs.isEmpty() ? "" : " (its write-ahead log: " + String.join(", ", logs) + ")";
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 

@@ -228,8 +228,13 @@ final class RocksDbStore implements ByteStore {
           batch.add(Map.entry(key, iterator.value()));
           iterator.next();
         }
+        if (!iterator.isValid()) {
+          iterator.status(); // an iterator stops at a damaged block: that must fail, not pass for the end
+        }
         reachedEnd = !iterator.isValid()
             || (wrapped && start != null && Arrays.compareUnsigned(iterator.key(), start) >= 0);
+      } catch (RocksDBException e) {
+        throw failure("iteration", e);
       } finally {
         exit();
       }

@@ -52,6 +52,27 @@ public final class RocksDbTiers {
     }
   }
 
+  /** Returns the caches (column families) a RocksDB directory holds, or none when it has no database. */
+  public static java.util.List<String> cacheNames(Path directory) {
+    if (!java.nio.file.Files.isDirectory(directory)) {
+      return java.util.List.of();
+    }
+    RocksDbEnvironment.loadLibrary();
+    try (org.rocksdb.Options options = new org.rocksdb.Options()) {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      for (byte[] name : org.rocksdb.RocksDB.listColumnFamilies(options, directory.toString())) {
+        String family = new String(name, java.nio.charset.StandardCharsets.UTF_8);
+        if (!family.equals("default")) {
+          names.add(family);
+        }
+      }
+      return names;
+    } catch (org.rocksdb.RocksDBException e) {
+      throw new TierUnavailableException("Cannot list the caches of the RocksDB store in " + directory + ": "
+          + e.getMessage(), e);
+    }
+  }
+
   /**
    * Checks that RocksDB's native library loads here.
    *

@@ -455,6 +455,10 @@ public final class SerializedTier<K> implements Tier<K> {
       while (capacity.isExceeded() && records.hasNext()) {
         evictOne(records.next().getKey(), now);
       }
+    } catch (RuntimeException e) {
+      // the write that triggered this has happened and must not fail; the next write tries again
+      problem = "eviction failed: " + e.getMessage();
+      LOG.warn("Evicting from {} failed: {}", name, e.toString());
     } finally {
       evictionLock.unlock();
     }
