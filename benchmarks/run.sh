@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the JMH suite: `benchmarks/run.sh` for the default matrix (about 15 minutes on 2 cores),
-# `benchmarks/run.sh targets` for the write-path targets (about 15 minutes), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
+# `benchmarks/run.sh targets` for the write-path targets (about 15 minutes), `benchmarks/run.sh durability` for the
+# cost of the crash-safe defaults (about 7 minutes), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
 # Writes raw JMH JSON to benchmarks/results/jmh/, then results.md (table with ratios) and chart.png.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -48,6 +49,13 @@ case "${1:-default}" in
       -p storeByValue=true -p keys=uniform -t 1
     run getHit -p subject=tiercache-composite,tiercache-mapdb,tiercache-rocksdb -p value=10KiB,1MiB \
       -p storeByValue=true -p keys=uniform -t 1
+    ;;
+  durability)
+    # what the crash-safe defaults cost in put throughput: MapDB with its redo log against the same mapped file
+    # without it (and against raw MapDB configured alike); RocksDB with its WAL against raw RocksDB with its WAL
+    STEADY="-f 2 -i 5"
+    run put -p subject=tiercache-mapdb,tiercache-mapdb-lost-on-crash,mapdb-raw,tiercache-rocksdb,rocksdb-raw \
+      -p value=100B,10KiB,pojo -p storeByValue=false -p keys=uniform -t 1
     ;;
   custom)
     shift

@@ -101,11 +101,18 @@ class FallbackTest {
   }
 
   @Test
-  void aDirectoryHeldByAnotherManagerFailsTheCache() {
+  void aSecondManagerOfTheDirectoryInThisJvmRunsVisiblyDegradedOrFailsWhenStrict() {
     try (CacheManager first = manager(directory); CacheManager second = manager(directory)) {
       first.createCache("a", TierCacheConfiguration.builder(String.class, String.class).tiers("rocksdb").build());
-      assertThatThrownBy(() -> second.createCache("b",
-          TierCacheConfiguration.builder(String.class, String.class).tiers("rocksdb").build()))
+      Cache<String, String> degraded = second.createCache("b",
+          TierCacheConfiguration.builder(String.class, String.class).tiers("rocksdb").build());
+      degraded.put("k", "v");
+      CacheHealth health = degraded.unwrap(CacheHealth.class);
+      assertThat(health.status()).isEqualTo(CacheHealth.Status.DEGRADED);
+      assertThat(health.tiers().get(0).problem()).contains("already open");
+      assertThat(health.describe()).contains("rocksdb: NOT RUNNING").contains("heap (fallback): running, 1");
+      assertThatThrownBy(() -> second.createCache("c",
+          TierCacheConfiguration.builder(String.class, String.class).tiers("rocksdb").strict(true).build()))
           .isInstanceOf(CacheException.class).hasMessageContaining("already open");
     }
   }

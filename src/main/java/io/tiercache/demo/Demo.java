@@ -1,6 +1,7 @@
 package io.tiercache.demo;
 
 import io.tiercache.configuration.TierCacheConfiguration;
+import io.tiercache.management.CacheHealth;
 import io.tiercache.management.CacheStatistics;
 import io.tiercache.routing.CompositeTier;
 import io.tiercache.routing.TierStatistics;
@@ -110,6 +111,12 @@ public final class Demo {
   }
 
   private static void printTiers(Cache<String, Object> catalog) {
+    CacheHealth health = catalog.unwrap(CacheHealth.class);
+    System.out.println("Health: " + health.status());
+    System.out.println("  " + health.describe().replace("\n", "\n  ") + "\n");
+    if (health.tiers().stream().filter(CacheHealth.TierHealth::running).count() < 2) {
+      return; // a tier did not start: the per-tier table below belongs to a composite
+    }
     @SuppressWarnings("unchecked")
     CompositeTier<String> tiers = catalog.unwrap(CompositeTier.class);
     CacheStatistics statistics = catalog.unwrap(CacheStatistics.class);

@@ -68,7 +68,9 @@ public final class StoreDirectory implements AutoCloseable {
     }
     checkOwnership(absolute);
     if (!HELD.add(absolute)) {
-      throw new TierUnavailableException("The tiercache directory " + absolute + " is already open in this"
+      // JSR-107 lets one URI have a manager per class loader; the second one cannot share the files, but may run
+      // (visibly degraded) rather than fail: unlike another process, it cannot be a second deployment by mistake
+      throw TierUnavailableException.degradable("The tiercache directory " + absolute + " is already open in this"
           + " process by another cache manager; use one cache manager per directory", null);
     }
     try {
@@ -131,7 +133,9 @@ public final class StoreDirectory implements AutoCloseable {
       lock = channel.tryLock();
     } catch (OverlappingFileLockException e) {
       closeQuietly(channel);
-      throw new TierUnavailableException("The tiercache directory " + absolute + " is already open in this"
+      // JSR-107 lets one URI have a manager per class loader; the second one cannot share the files, but may run
+      // (visibly degraded) rather than fail: unlike another process, it cannot be a second deployment by mistake
+      throw TierUnavailableException.degradable("The tiercache directory " + absolute + " is already open in this"
           + " process by another cache manager; use one cache manager per directory", e);
     } catch (IOException e) {
       closeQuietly(channel);

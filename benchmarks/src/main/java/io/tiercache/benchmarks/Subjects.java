@@ -36,7 +36,8 @@ import org.rocksdb.RocksDBException;
 /** Builds every subject by name. */
 final class Subjects {
 
-  static final List<String> ALL = List.of("tiercache-heap", "tiercache-mapdb", "tiercache-rocksdb",
+  static final List<String> ALL = List.of("tiercache-heap", "tiercache-mapdb", "tiercache-mapdb-lost-on-crash",
+      "tiercache-rocksdb",
       "tiercache-composite", "caffeine-raw", "caffeine-jcache", "ehcache-heap", "ehcache-disk", "mapdb-raw",
       "rocksdb-raw");
 
@@ -48,6 +49,8 @@ final class Subjects {
         return tiercache(directory, storeByValue, "heap");
       case "tiercache-mapdb":
         return tiercache(directory, storeByValue, "mapdb");
+      case "tiercache-mapdb-lost-on-crash": // the mapped file without the redo log: what crash safety costs
+        return tiercache(directory, storeByValue, java.util.Map.of("mapdb.mode", "file-lost-on-crash"), "mapdb");
       case "tiercache-rocksdb":
         return tiercache(directory, storeByValue, "rocksdb");
       case "tiercache-composite":
@@ -70,6 +73,11 @@ final class Subjects {
   }
 
   private static Subject tiercache(Path directory, boolean storeByValue, String... tiers) {
+    return tiercache(directory, storeByValue, java.util.Map.of(), tiers);
+  }
+
+  private static Subject tiercache(Path directory, boolean storeByValue, java.util.Map<String, Object> settings,
+      String... tiers) {
     Properties properties = new Properties();
     properties.setProperty(TierCacheManager.DIRECTORY_PROPERTY, directory.resolve("tiercache").toString());
     CacheManager manager = Caching.getCachingProvider("io.tiercache.spi.TierCachingProvider")
@@ -77,9 +85,11 @@ final class Subjects {
             properties);
     // disk tiers always hold serialized copies: a store-by-reference tiercache cache would stay on the heap
     boolean byValue = storeByValue || !List.of(tiers).equals(List.of("heap"));
-    Cache<Object, Object> cache = manager.createCache("benchmark",
-        TierCacheConfiguration.builder(Object.class, Object.class).tiers(tiers).heapUnbounded()
-            .storeByValue(byValue).transientStore(true).allowlist(Values.Pojo.class.getName()).build());
+    TierCacheConfiguration.Builder<Object, Object> builder = TierCacheConfiguration
+        .builder(Object.class, Object.class).tiers(tiers).heapUnbounded()
+        .storeByValue(byValue).transientStore(true).allowlist(Values.Pojo.class.getName());
+    settings.forEach(builder::tierSetting);
+    Cache<Object, Object> cache = manager.createCache("benchmark", builder.build());
     return new JCacheSubject(cache, manager);
   }
 
