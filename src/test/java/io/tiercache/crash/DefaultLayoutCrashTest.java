@@ -2,18 +2,13 @@ package io.tiercache.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.Test;
@@ -90,47 +85,22 @@ class DefaultLayoutCrashTest {
 
   private void runAndKill(long base, int millis, Map<String, long[]> run, Map<String, Integer> counts)
       throws IOException, InterruptedException {
-    Process child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), DefaultLayoutCrashChild.class.getName(),
-        directory.toString(), Long.toString(base))
-        .redirectErrorStream(true).start();
-    List<String> preamble = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null && !line.equals("READY")) {
-        preamble.add(line);
-      }
-      assertThat(line).as("child output: %s", preamble).isEqualTo("READY");
-      Thread killer = new Thread(() -> {
-        try {
-          Thread.sleep(millis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        child.toHandle().destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
-      });
-      killer.start();
-      while ((line = out.readLine()) != null) {
-        String[] parts = line.split(" ");
-        if (parts.length != 4 || !(parts[0].equals("W") || parts[0].equals("A"))) {
-          continue;
-        }
-        String id = parts[1] + "/" + parts[2];
-        long number = Long.parseLong(parts[3]);
-        long[] seen = run.computeIfAbsent(id, x -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
-        if (parts[0].equals("W")) {
-          seen[1] = number;
-        } else {
-          seen[0] = number;
-          seen[1] = Long.MIN_VALUE;
-          counts.merge(parts[1], 1, Integer::sum);
-        }
-      }
-      killer.join();
-    } finally {
-      child.destroyForcibly();
-      child.waitFor(30, TimeUnit.SECONDS);
-    }
+    KilledChild.run(DefaultLayoutCrashChild.class, List.of(directory.toString(), Long.toString(base)), millis,
+        line -> {
+          String[] parts = line.split(" ");
+          if (parts.length != 4 || !(parts[0].equals("W") || parts[0].equals("A"))) {
+            return;
+          }
+          String id = parts[1] + "/" + parts[2];
+          long number = Long.parseLong(parts[3]);
+          long[] seen = run.computeIfAbsent(id, x -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+          if (parts[0].equals("W")) {
+            seen[1] = number;
+          } else {
+            seen[0] = number;
+            seen[1] = Long.MIN_VALUE;
+            counts.merge(parts[1], 1, Integer::sum);
+          }
+        });
   }
 }

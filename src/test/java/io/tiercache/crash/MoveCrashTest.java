@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tiercache.routing.CompositeTier;
 import io.tiercache.tier.Envelope;
 import io.tiercache.tier.Tier;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,37 +126,8 @@ class MoveCrashTest {
 
   /** Starts the child, lets it write for {@code millis} after it is ready, kills it and returns its output. */
   private Run runAndKill(long base, int millis) throws IOException, InterruptedException {
-    Process child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), MoveCrashChild.class.getName(),
-        directory.toString(), Long.toString(base))
-        .redirectErrorStream(true).start();
     Run run = new Run();
-    List<String> preamble = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null && !line.equals("READY")) {
-        preamble.add(line);
-      }
-      assertThat(line).as("child output: %s", preamble).isEqualTo("READY");
-      Thread killer = new Thread(() -> {
-        try {
-          Thread.sleep(millis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        // SIGKILL (no shutdown hook, no clean close); through the handle, which leaves our pipe readable
-        child.toHandle().destroyForcibly();
-      });
-      killer.start();
-      while ((line = out.readLine()) != null) {
-        run.read(line);
-      }
-      killer.join();
-    } finally {
-      child.destroyForcibly();
-      child.waitFor(30, TimeUnit.SECONDS);
-    }
+    KilledChild.run(MoveCrashChild.class, List.of(directory.toString(), Long.toString(base)), millis, run::read);
     return run;
   }
 }

@@ -421,18 +421,7 @@ public final class SerializedTier<K> implements Tier<K> {
     try {
       return decodeKey(keyBytes);
     } catch (RuntimeException undecodable) {
-      ReentrantLock lock = locks.lockForUndecodable(keyBytes);
-      lock.lock();
-      try {
-        byte[] record = store.get(keyBytes);
-        if (record != null) {
-          store.delete(keyBytes);
-          capacity.removed(keyBytes.length + record.length);
-          dropped.counted();
-        }
-      } finally {
-        lock.unlock();
-      }
+      deleteUndecodableKey(keyBytes);
       String reason = String.valueOf(undecodable.getMessage());
       dropped.logOnce("key: " + reason, "its key cannot be decoded any more: " + reason);
       return null;
@@ -477,23 +466,31 @@ public final class SerializedTier<K> implements Tier<K> {
     return hint;
   }
 
+  /**
+   * Deletes the record of a key that no longer decodes, and counts it as dropped. No operation can reach such a
+   * key; a stripe still excludes a clear recounting meanwhile.
+   */
+  private void deleteUndecodableKey(byte[] keyBytes) {
+    ReentrantLock lock = locks.lockForUndecodable(keyBytes);
+    lock.lock();
+    try {
+      byte[] record = store.get(keyBytes);
+      if (record != null) {
+        store.delete(keyBytes);
+        capacity.removed(keyBytes.length + record.length);
+        dropped.counted();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void evictOne(byte[] keyBytes, long now) {
     K key;
     try {
       key = decodeKey(keyBytes);
     } catch (RuntimeException undecodable) {
-      // no operation can reach a key that does not decode; a stripe still excludes a clear recounting meanwhile
-      ReentrantLock lock = locks.lockForUndecodable(keyBytes);
-      lock.lock();
-      try {
-        byte[] record = store.get(keyBytes);
-        if (record != null) {
-          store.delete(keyBytes);
-          capacity.removed(keyBytes.length + record.length);
-        }
-      } finally {
-        lock.unlock();
-      }
+      deleteUndecodableKey(keyBytes);
       LOG.warn("Evicted a record of {} whose key can no longer be decoded: {}", name, undecodable.getMessage());
       return;
     }
