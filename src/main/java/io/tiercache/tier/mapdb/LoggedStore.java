@@ -60,7 +60,11 @@ final class LoggedStore implements ByteStore {
     try {
       inner.requireOpen(); // an entry logged for a store that cannot take it would come back after a crash
       log.append(RedoLog.PUT, key, record);
-      previous = inner.swap(key, record);
+      try {
+        previous = inner.swap(key, record);
+      } catch (RuntimeException failed) {
+        throw restoreLog(key, failed);
+      }
     } finally {
       exclusive.readLock().unlock();
     }
@@ -74,11 +78,30 @@ final class LoggedStore implements ByteStore {
     try {
       inner.requireOpen();
       log.append(RedoLog.DELETE, key, null);
-      inner.delete(key);
+      try {
+        inner.delete(key);
+      } catch (RuntimeException failed) {
+        throw restoreLog(key, failed);
+      }
     } finally {
       exclusive.readLock().unlock();
     }
     compactIfDue();
+  }
+
+  /**
+   * The engine refused a change the log already holds (its mapped file could not grow, say): logs what the
+   * engine still has for the key, so that a replay after a crash does not bring back a write that failed.
+   */
+  private RuntimeException restoreLog(byte[] key, RuntimeException failure) {
+    try {
+      byte[] current = inner.get(key);
+      log.append(current == null ? RedoLog.DELETE : RedoLog.PUT, key, current);
+    } catch (RuntimeException alsoFailed) {
+      LOG.warn("{} refused a write and its log could not be set straight ({}); after a crash the failed write"
+          + " may reappear", inner, alsoFailed.toString());
+    }
+    return failure;
   }
 
   @Override
@@ -109,11 +132,7 @@ final class LoggedStore implements ByteStore {
       }
       long before = log.bytes();
       long generation = log.roll();
-      Iterator<Map.Entry<byte[], byte[]>> live = inner.iterator(null);
-      while (live.hasNext()) {
-        Map.Entry<byte[], byte[]> record = live.next();
-        log.append(RedoLog.PUT, record.getKey(), record.getValue());
-      }
+      log.appendAll(inner.iterator(null));
       log.dropBefore(generation);
       compactAt = Math.max(minimumCompactionBytes, 2 * log.bytes());
       LOG.debug("Compacted the MapDB log of {}: {} bytes to {}", inner, before, log.bytes());

@@ -244,9 +244,7 @@ public final class MapDbTiers {
         boolean bootstrap = !log.exists() && !map.isEmpty(); // a store from before the log, or of another mode
         log.openForAppend();
         if (bootstrap) {
-          for (Map.Entry<byte[], byte[]> record : map.entrySet()) {
-            log.append(RedoLog.PUT, record.getKey(), record.getValue());
-          }
+          log.appendAll(map.entrySet().iterator());
         }
         store = new LoggedStore(engine, log, LoggedStore.MIN_COMPACTION_BYTES);
       }

@@ -33,6 +33,7 @@ final class RedoLog implements AutoCloseable {
   static final byte DELETE = 2;
   private static final int FRAME_HEADER = 8;
   private static final int MAX_ENTRY = Integer.MAX_VALUE - 64;
+  private static final int BATCH_BYTES = 1 << 20;
 
   /** Receives the entries of a replay, in log order. */
   interface Replay {
@@ -173,31 +174,76 @@ final class RedoLog implements AutoCloseable {
    *     that a replay would read
    */
   void append(byte op, byte[] key, byte[] record) {
-    int length = 5 + key.length + (record == null ? 0 : record.length);
+    ByteBuffer[] frame = frame(op, key, record);
+    synchronized (this) {
+      write(frame);
+    }
+  }
+
+  /**
+   * Appends many PUT entries with few writes (compaction), in batches of about a megabyte.
+   *
+   * @throws TierException as {@link #append} does
+   */
+  void appendAll(java.util.Iterator<java.util.Map.Entry<byte[], byte[]>> records) {
+    ByteBuffer batch = ByteBuffer.allocate(BATCH_BYTES);
+    synchronized (this) {
+      while (records.hasNext()) {
+        java.util.Map.Entry<byte[], byte[]> record = records.next();
+        ByteBuffer[] frame = frame(PUT, record.getKey(), record.getValue());
+        long length = frame[0].remaining() + frame[1].remaining();
+        if (length > batch.remaining()) {
+          batch.flip();
+          write(new ByteBuffer[] {batch});
+          batch.clear();
+        }
+        if (length > batch.capacity()) {
+          write(frame);
+        } else {
+          batch.put(frame[0]).put(frame[1]);
+        }
+      }
+      batch.flip();
+      write(new ByteBuffer[] {batch});
+    }
+  }
+
+  /** An entry as two buffers, its header (with the key) and its record, so the record is never copied. */
+  private ByteBuffer[] frame(byte op, byte[] key, byte[] record) {
+    int recordLength = record == null ? 0 : record.length;
+    long length = 5L + key.length + recordLength;
     if (length > MAX_ENTRY) {
       throw new TierException("A record of " + length + " bytes is too large for the MapDB log of " + base, null);
     }
-    ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + length);
-    frame.putInt(length).putInt(0).put(op).putInt(key.length).put(key);
-    if (record != null) {
-      frame.put(record);
-    }
+    ByteBuffer head = ByteBuffer.allocate(FRAME_HEADER + 5 + key.length);
+    head.putInt((int) length).putInt(0).put(op).putInt(key.length).put(key);
     CRC32C crc = new CRC32C();
-    crc.update(frame.array(), FRAME_HEADER, length);
-    frame.putInt(4, (int) crc.getValue());
-    frame.flip();
-    synchronized (this) {
-      long start = currentBytes;
-      try {
-        while (frame.hasRemaining()) {
-          current.write(frame);
-        }
-        currentBytes += FRAME_HEADER + length;
-      } catch (IOException | RuntimeException e) {
-        undoPartialAppend(start);
-        throw new TierException("Cannot append to the MapDB log " + generations.lastEntry().getValue() + ": "
-            + e.getMessage(), e);
+    crc.update(head.array(), FRAME_HEADER, 5 + key.length);
+    if (record != null) {
+      crc.update(record, 0, record.length);
+    }
+    head.putInt(4, (int) crc.getValue());
+    head.flip();
+    return new ByteBuffer[] {head, record == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(record)};
+  }
+
+  /** Writes buffers at the end of the current generation; the caller holds this log's monitor. */
+  private void write(ByteBuffer[] buffers) {
+    long start = currentBytes;
+    long total = 0;
+    for (ByteBuffer buffer : buffers) {
+      total += buffer.remaining();
+    }
+    try {
+      long written = 0;
+      while (written < total) {
+        written += current.write(buffers);
       }
+      currentBytes += total;
+    } catch (IOException | RuntimeException e) {
+      undoPartialAppend(start);
+      throw new TierException("Cannot append to the MapDB log " + generations.lastEntry().getValue() + ": "
+          + e.getMessage(), e);
     }
   }
 
