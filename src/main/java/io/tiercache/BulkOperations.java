@@ -5,6 +5,7 @@ import static io.tiercache.CacheContext.valueOf;
 
 import io.tiercache.tier.Envelope;
 import io.tiercache.tier.Prepared;
+import io.tiercache.tier.UndecodableRecordException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -51,9 +52,17 @@ final class BulkOperations<K, V> {
     Map<K, Envelope> found = context.tier.getAll(keys);
     for (K key : keys) {
       Envelope envelope = found.get(key);
+      V value = null;
       if (isLive(envelope, now)) {
+        try {
+          value = context.copyOut(envelope);
+        } catch (UndecodableRecordException dropped) {
+          envelope = null; // the tier dropped it: for this call and every later one the key is absent
+        }
+      }
+      if (value != null) {
         context.touch(key, envelope, now);
-        result.put(key, context.copyOut(envelope));
+        result.put(key, value);
       } else {
         if (envelope != null) {
           context.expire(key, envelope);
@@ -129,8 +138,9 @@ final class BulkOperations<K, V> {
     int puts = 0;
     for (K key : toStore) {
       Prepared value = stored.get(key);
-      Envelope after = context.tier.compute(storedKeys.get(key),
-          (k, current) -> Mutations.upsert(context, k, current, value, now));
+      // per key: an old record that no longer decodes is dropped, and this key's write runs again on its own
+      Envelope after = StorageFailures.retryingUndecodable(() -> context.tier.compute(storedKeys.get(key),
+          (k, current) -> Mutations.upsert(context, k, current, value, now)));
       if (after != null) {
         puts++;
       }
@@ -165,7 +175,8 @@ final class BulkOperations<K, V> {
     int removals = 0;
     for (K key : toRemove) {
       boolean[] removed = new boolean[1];
-      context.tier.compute(key, (k, current) -> {
+      StorageFailures.retryingUndecodable(() -> context.tier.compute(key, (k, current) -> {
+        removed[0] = false; // set again by a retry after an undecodable record was dropped
         if (isLive(current, now)) {
           removed[0] = true;
           context.removed(k, current);
@@ -173,7 +184,7 @@ final class BulkOperations<K, V> {
           context.expiredInCompute(k, current);
         }
         return null;
-      });
+      }));
       if (removed[0]) {
         removals++;
       }

@@ -39,10 +39,11 @@ final class KeyOperations<K, V> {
     long now = expiry.now();
     Envelope envelope = tier.get(key);
     if (isLive(envelope, now)) {
+      V value = context.copyOut(envelope); // decoded before the record is touched: one that fails is dropped as is
       context.touch(key, envelope, now);
       statistics.recordHits(1);
       statistics.recordGetTime(start);
-      return context.copyOut(envelope);
+      return value;
     }
     if (envelope != null) {
       context.expire(key, envelope);

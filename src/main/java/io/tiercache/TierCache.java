@@ -92,7 +92,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
   public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
     requireKeys(keys);
-    return withEvents(() -> bulk.getAll(keys));
+    return withEventsOnce(() -> bulk.getAll(keys)); // undecodable records: per key
   }
 
   @Override
@@ -122,7 +122,11 @@ public final class TierCache<K, V> implements Cache<K, V> {
         keys.put(key, value); // the hot path of a cache that never had a listener: no event bookkeeping
         return;
       } catch (UndecodableRecordException dropped) {
-        keys.put(key, value); // the old record was dropped: the key is absent now
+        try {
+          keys.put(key, value); // the old record was dropped: the key is absent now
+        } catch (TierException | SerializationException e) {
+          throw storageFailure(e);
+        }
       } catch (TierException | SerializationException e) {
         throw storageFailure(e);
       }
@@ -147,7 +151,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       requireKeyValue(entry.getKey(), entry.getValue());
     }
-    withEvents(() -> {
+    withEventsOnce(() -> { // undecodable records are retried key by key inside
       bulk.putAll(map);
       return null;
     });
@@ -207,7 +211,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
   public void removeAll(Set<? extends K> keys) {
     requireOpen();
     requireKeys(keys);
-    withEvents(() -> {
+    withEventsOnce(() -> { // undecodable records are retried key by key inside
       bulk.removeAll(keys);
       return null;
     });
@@ -216,7 +220,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
   @Override
   public void removeAll() {
     requireOpen();
-    withEvents(() -> {
+    withEventsOnce(() -> { // undecodable records are retried key by key inside
       bulk.removeAll();
       return null;
     });
@@ -406,13 +410,18 @@ public final class TierCache<K, V> implements Cache<K, V> {
    */
   private <T> T withEvents(java.util.function.Supplier<T> operation) {
     try {
-      return withEventsOnce(operation);
+      return withEventsOnce(operation, true);
     } catch (UndecodableRecordException dropped) {
       return withEventsOnce(operation); // the record that failed is gone: the operation runs as on a miss
     }
   }
 
   private <T> T withEventsOnce(java.util.function.Supplier<T> operation) {
+    return withEventsOnce(operation, false);
+  }
+
+  /** @param retrying true when the caller runs the operation again on an undecodable record, so it passes */
+  private <T> T withEventsOnce(java.util.function.Supplier<T> operation, boolean retrying) {
     context.events.begin();
     boolean applied = false;
     try {
@@ -420,7 +429,7 @@ public final class TierCache<K, V> implements Cache<K, V> {
       applied = true;
       return result;
     } catch (UndecodableRecordException dropped) {
-      throw dropped;
+      throw retrying ? dropped : storageFailure(dropped);
     } catch (TierException | SerializationException e) {
       throw storageFailure(e);
     } finally {

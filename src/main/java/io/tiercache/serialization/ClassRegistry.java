@@ -110,7 +110,7 @@ public final class ClassRegistry {
       }
       int id = Integer.parseInt(parts[0]);
       String name = parts[1].trim();
-      String fingerprint = parts.length == 3 ? parts[2].trim() : null;
+      String fingerprint = parts.length >= 3 ? parts[2].trim() : null;
       if (id < FIRST_ID || name.isEmpty()) {
         throw new IllegalArgumentException("bad entry");
       }

@@ -170,6 +170,17 @@ class KryoSerializerProperties {
   }
 
   @Example
+  void aReopenedRegistryKeepsEachIdsLayout() throws Exception {
+    Path file = Files.createTempFile("registry", ".txt");
+    assertThat(ClassRegistry.open(file).idOf("com.example.A", "0000000a")).isEqualTo(64);
+    ClassRegistry reopened = ClassRegistry.open(file);
+    assertThat(reopened.fingerprintOf(64)).isEqualTo("0000000a");
+    assertThat(reopened.idOf("com.example.A", "0000000a")).isEqualTo(64);
+    assertThat(reopened.idOf("com.example.A", "0000000b")).as("a changed layout, a new id").isEqualTo(65);
+    assertThat(ClassRegistry.open(file).fingerprintOf(65)).isEqualTo("0000000b");
+  }
+
+  @Example
   void anEmptiedRegistryIsRefusedSoThatNoClassIdIsEverReused() throws Exception {
     Path file = Files.createTempFile("registry", ".txt");
     ClassRegistry first = ClassRegistry.open(file);

@@ -165,10 +165,12 @@ final class LoggedStore implements ByteStore {
   /** Closes the mapped file cleanly (so the next open need not replay) and then the log, which is kept. */
   @Override
   public void close() {
+    exclusive.writeLock().lock(); // no write is between its log entry and the engine while both close
     try {
       inner.close();
     } finally {
       log.close();
+      exclusive.writeLock().unlock();
     }
   }
 }

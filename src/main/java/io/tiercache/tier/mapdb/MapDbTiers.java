@@ -67,7 +67,11 @@ public final class MapDbTiers {
     } catch (IOException | RuntimeException e) {
       throw new TierUnavailableException("Cannot create the MapDB directory for " + file + ": " + e, e);
     }
-    RedoLog log = durability == Durability.LOG ? RedoLog.at(file) : null;
+    RedoLog log = RedoLog.at(file);
+    if (durability != Durability.LOG) {
+      log.deleteAll(); // changes made without it would leave it stale, and a later crash would replay it
+      log = null;
+    }
     if (clear) {
       deleteStore(file);
       if (log != null && log.exists()) {
@@ -139,6 +143,49 @@ public final class MapDbTiers {
       return true;
     } catch (RuntimeException damaged) {
       return false;
+    }
+  }
+
+  /**
+   * Visits the records of a file-backed store without changing anything (for verification): those its log
+   * gives back when it has one (the log is what a crashed or damaged file is rebuilt from), else those of the
+   * file, opened read-only.
+   *
+   * @throws TierUnavailableException naming the file when the log is damaged, or the file cannot be read
+   */
+  public static void scan(Path file, java.util.function.BiConsumer<byte[], byte[]> visitor) {
+    RedoLog log = RedoLog.at(file);
+    if (log.exists()) {
+      Map<java.nio.ByteBuffer, byte[]> state = new java.util.LinkedHashMap<>();
+      log.replay(new RedoLog.Replay() {
+        @Override
+        public void put(byte[] key, byte[] record) {
+          state.put(java.nio.ByteBuffer.wrap(key), record);
+        }
+
+        @Override
+        public void delete(byte[] key) {
+          state.remove(java.nio.ByteBuffer.wrap(key));
+        }
+      }, false);
+      state.forEach((key, record) -> visitor.accept(key.array(), record));
+      return;
+    }
+    DB db;
+    try {
+      db = DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().readOnly().make();
+    } catch (RuntimeException e) {
+      throw new TierUnavailableException("Cannot read the MapDB store " + file + " (it has no log, and was not"
+          + " closed cleanly or is damaged): " + e, e);
+    }
+    try {
+      HTreeMap<byte[], byte[]> map = db.hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
+          org.mapdb.Serializer.BYTE_ARRAY).open();
+      map.forEach(visitor);
+    } catch (RuntimeException e) {
+      throw new TierUnavailableException("Cannot read the MapDB store " + file + ": " + e, e);
+    } finally {
+      db.close();
     }
   }
 
@@ -241,11 +288,10 @@ public final class MapDbTiers {
           db.close();
           throw new RebuildFromLog();
         }
-        boolean bootstrap = !log.exists() && !map.isEmpty(); // a store from before the log, or of another mode
-        log.openForAppend();
-        if (bootstrap) {
-          log.appendAll(map.entrySet().iterator());
+        if (!log.exists() && !map.isEmpty()) { // a store from before the log, or opened in another mode
+          log.bootstrap(map.entrySet().iterator());
         }
+        log.openForAppend();
         store = new LoggedStore(engine, log, LoggedStore.MIN_COMPACTION_BYTES);
       }
       SerializedTier.countExisting(store, capacity);

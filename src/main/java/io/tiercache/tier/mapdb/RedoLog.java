@@ -22,18 +22,20 @@ import java.util.zip.CRC32C;
  * a crash is thrown away and rebuilt by replaying the log.
  *
  * <p>The log is a sequence of generations, {@code <store>.log.<n>}, replayed in order. An entry is framed as
- * {@code length (4) | CRC-32C (4) | op (1) | key length (4) | key | record}, the CRC covering everything
- * after it. An incomplete or failing entry at the very end of the last generation is the write a crash
- * interrupted: it was never acknowledged and is cut off. Damage anywhere else refuses the open, naming the
- * file, since replaying past it could bring back a value that a lost entry had replaced.
+ * {@code length (4) | payload CRC-32C (4) | header CRC-32C (4) | op (1) | key length (4) | key | record}: the
+ * payload CRC covers everything after the header, the header CRC the length and the payload CRC. An entry the
+ * last generation ends in the middle of (its header sound, or itself incomplete) is the write a crash
+ * interrupted: it was never acknowledged and is cut off. Any other damage refuses the open, naming the file,
+ * since replaying past it could bring back a value that a lost entry had replaced.
  */
 final class RedoLog implements AutoCloseable {
 
   static final byte PUT = 1;
   static final byte DELETE = 2;
-  private static final int FRAME_HEADER = 8;
+  private static final int FRAME_HEADER = 12;
   private static final int MAX_ENTRY = Integer.MAX_VALUE - 64;
   private static final int BATCH_BYTES = 1 << 20;
+  private static final String PARTIAL = ".partial";
 
   /** Receives the entries of a replay, in log order. */
   interface Replay {
@@ -61,6 +63,8 @@ final class RedoLog implements AutoCloseable {
         String suffix = file.getFileName().toString().substring(prefix.length());
         if (suffix.matches("[0-9]{1,18}")) {
           log.generations.put(Long.parseLong(suffix), file);
+        } else if (suffix.endsWith(PARTIAL)) {
+          Files.deleteIfExists(file); // a bootstrap a crash interrupted: the store it copied is still there
         }
       }
     } catch (IOException e) {
@@ -82,15 +86,23 @@ final class RedoLog implements AutoCloseable {
    * @throws TierUnavailableException naming the file and offset when a generation is damaged
    */
   long replay(Replay target) {
+    return replay(target, true);
+  }
+
+  /**
+   * Replays as {@link #replay(Replay)} does; with {@code repair} false the files are only read, and a torn
+   * last entry is skipped but left in place (for verification).
+   */
+  long replay(Replay target, boolean repair) {
     long entries = 0;
     Long last = generations.isEmpty() ? null : generations.lastKey();
     for (var generation : generations.entrySet()) {
-      entries += replay(generation.getValue(), generation.getKey().equals(last), target);
+      entries += replay(generation.getValue(), generation.getKey().equals(last), target, repair);
     }
     return entries;
   }
 
-  private long replay(Path file, boolean last, Replay target) {
+  private long replay(Path file, boolean last, Replay target, boolean repair) {
     byte[] content;
     try {
       content = Files.readAllBytes(file);
@@ -101,20 +113,30 @@ final class RedoLog implements AutoCloseable {
     long entries = 0;
     while (in.remaining() > 0) {
       int offset = in.position();
-      String damage = null;
-      int length = in.remaining() >= FRAME_HEADER ? in.getInt() : -1;
-      if (length < 0 || length < 5 || length > in.remaining() - 4) {
-        damage = "an incomplete entry";
+      boolean torn = false;
+      String damage;
+      if (in.remaining() < FRAME_HEADER) {
+        torn = true;
+        damage = "an incomplete entry header";
       } else {
-        int crc = in.getInt();
+        int length = in.getInt();
+        int payloadCrc = in.getInt();
+        int headerCrc = in.getInt();
         CRC32C check = new CRC32C();
-        check.update(content, in.position(), length);
-        if ((int) check.getValue() != crc) {
-          damage = "an entry failing its checksum";
+        check.update(content, offset, 8);
+        if ((int) check.getValue() != headerCrc || length < 5) {
+          damage = "an entry header failing its checksum"; // a length no longer to be trusted: never "torn"
+        } else if (length > in.remaining()) {
+          torn = true; // a sound header whose entry the file ends in: the write a crash interrupted
+          damage = "an incomplete entry";
         } else {
+          check.reset();
+          check.update(content, in.position(), length);
           byte op = in.get();
           int keyLength = in.getInt();
-          if (keyLength < 0 || keyLength > length - 5 || (op != PUT && op != DELETE)) {
+          if ((int) check.getValue() != payloadCrc) {
+            damage = "an entry failing its checksum";
+          } else if (keyLength < 0 || keyLength > length - 5 || (op != PUT && op != DELETE)) {
             damage = "a malformed entry";
           } else {
             byte[] key = new byte[keyLength];
@@ -131,9 +153,10 @@ final class RedoLog implements AutoCloseable {
           }
         }
       }
-      boolean atEnd = length < 0 || length < 5 || (long) offset + FRAME_HEADER + length >= content.length;
-      if (last && atEnd) {
-        cutTornTail(file, offset, damage);
+      if (torn && last) {
+        if (repair) {
+          cutTornTail(file, offset, damage);
+        }
         return entries;
       }
       throw new TierUnavailableException("The MapDB log " + file + " is damaged: " + damage + " at byte " + offset
@@ -152,6 +175,47 @@ final class RedoLog implements AutoCloseable {
     } catch (IOException e) {
       throw new TierUnavailableException("Cannot cut the torn end off the MapDB log " + file + ": " + e, e);
     }
+  }
+
+  /**
+   * Writes the first generation whole from the records of a store that had no log (from an older version, or
+   * opened in another mode): into a temporary file first, forced to disk and then renamed, so that a log is
+   * either complete or absent and never taken for the whole history when it is not.
+   */
+  synchronized void bootstrap(java.util.Iterator<java.util.Map.Entry<byte[], byte[]>> records) {
+    if (!generations.isEmpty()) {
+      throw new IllegalStateException("the log of " + base + " exists already");
+    }
+    Path target = generationFile(0);
+    Path partial = target.resolveSibling(target.getFileName() + PARTIAL);
+    current = openChannel(partial);
+    currentBytes = 0;
+    generations.put(0L, partial); // for error messages while writing
+    try {
+      appendAll(records);
+      current.force(true);
+      current.close();
+      Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot write the MapDB log " + target + ": " + e, e);
+    } finally {
+      closeQuietly(current);
+      current = null;
+      generations.clear();
+    }
+    generations.put(0L, target);
+  }
+
+  /** Deletes every generation: the store was opened in a mode without the log, which would now be stale. */
+  synchronized void deleteAll() {
+    for (Path file : generations.values()) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new TierUnavailableException("Cannot delete the stale MapDB log " + file + ": " + e, e);
+      }
+    }
+    generations.clear();
   }
 
   /** Opens the last generation for appending, creating generation 0 when there is none. */
@@ -216,19 +280,25 @@ final class RedoLog implements AutoCloseable {
       throw new TierException("A record of " + length + " bytes is too large for the MapDB log of " + base, null);
     }
     ByteBuffer head = ByteBuffer.allocate(FRAME_HEADER + 5 + key.length);
-    head.putInt((int) length).putInt(0).put(op).putInt(key.length).put(key);
+    head.putInt((int) length).putInt(0).putInt(0).put(op).putInt(key.length).put(key);
     CRC32C crc = new CRC32C();
     crc.update(head.array(), FRAME_HEADER, 5 + key.length);
     if (record != null) {
       crc.update(record, 0, record.length);
     }
     head.putInt(4, (int) crc.getValue());
+    crc.reset();
+    crc.update(head.array(), 0, 8); // the header's own checksum: a damaged length is told from a torn end
+    head.putInt(8, (int) crc.getValue());
     head.flip();
     return new ByteBuffer[] {head, record == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(record)};
   }
 
   /** Writes buffers at the end of the current generation; the caller holds this log's monitor. */
   private void write(ByteBuffer[] buffers) {
+    if (current == null) {
+      throw new TierException("The MapDB log of " + base + " is closed", null);
+    }
     long start = currentBytes;
     long total = 0;
     for (ByteBuffer buffer : buffers) {

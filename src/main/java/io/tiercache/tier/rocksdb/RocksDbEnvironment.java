@@ -138,16 +138,24 @@ final class RocksDbEnvironment {
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
       WriteOptions writeOptions = new WriteOptions();
-      RocksDbEnvironment environment = new RocksDbEnvironment(directory, db, dbOptions, columnFamilyOptions,
-          writeOptions, filter, descriptors, handles);
-      environment.catalog = catalog;
-      for (byte[] name : names) { // a store from before the catalog gets one listing what it has
-        if (!java.util.Arrays.equals(name, RocksDB.DEFAULT_COLUMN_FAMILY)) {
-          catalog.addFamily(new String(name, StandardCharsets.UTF_8));
+      try {
+        RocksDbEnvironment environment = new RocksDbEnvironment(directory, db, dbOptions, columnFamilyOptions,
+            writeOptions, filter, descriptors, handles);
+        environment.catalog = catalog;
+        for (byte[] name : names) { // a store from before the catalog gets one listing what it has
+          if (!java.util.Arrays.equals(name, RocksDB.DEFAULT_COLUMN_FAMILY)) {
+            catalog.addFamily(new String(name, StandardCharsets.UTF_8));
+          }
         }
+        permissions(directory);
+        return environment;
+      } catch (RuntimeException e) {
+        // an open database holds the directory's LOCK: let go of it before the options it runs on are freed
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        writeOptions.close();
+        throw e;
       }
-      permissions(directory);
-      return environment;
     } catch (RocksDBException | RuntimeException e) {
       dbOptions.close();
       columnFamilyOptions.close();

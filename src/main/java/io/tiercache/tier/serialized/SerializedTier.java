@@ -175,12 +175,14 @@ public final class SerializedTier<K> implements Tier<K> {
 
   /**
    * Deletes a damaged or undecodable record, if the key still holds exactly it, under the key's stripe (taken
-   * again when the caller already holds it), and counts it. A failure to delete is logged: the key still
+   * again when the caller already holds it, skipped when another thread holds it), and counts it. A failure to delete is logged: the key still
    * reads as absent, and the record is met again next time.
    */
   private void drop(byte[] keyBytes, byte[] record) {
     ReentrantLock lock = lockForBytes(keyBytes);
-    lock.lock();
+    if (!lock.tryLock()) {
+      return; // a reader never waits for a stripe (it may hold another one): the record is met again later
+    }
     try {
       byte[] stored = store.get(keyBytes);
       if (stored != null && java.util.Arrays.equals(stored, record)) {

@@ -85,6 +85,46 @@ class RedoLogTest {
   }
 
   @Test
+  void aDamagedLengthBeforeTheEndIsRefusedNotTakenForATornEnd() throws Exception {
+    Path base = directory.resolve("cache.db");
+    RedoLog log = RedoLog.at(base);
+    log.openForAppend();
+    log.append(RedoLog.PUT, bytes("k"), bytes("v1"));
+    log.append(RedoLog.PUT, bytes("k"), bytes("v2"));
+    log.append(RedoLog.DELETE, bytes("j"), null);
+    log.close();
+    Path file = directory.resolve("cache.db.log.0");
+    int secondEntry = 12 + 5 + 1 + 2; // header, op and key length, key, record of the first entry
+    for (int bit = 0; bit < 8; bit++) {
+      byte[] content = Files.readAllBytes(file);
+      byte[] damaged = content.clone();
+      damaged[secondEntry + 3] ^= (byte) (1 << bit); // the low byte of the second entry's length
+      Files.write(file, damaged);
+      assertThatThrownBy(() -> replay(base)).as("bit %d", bit).isInstanceOf(TierUnavailableException.class)
+          .hasMessageContaining("header");
+      Files.write(file, content);
+    }
+    assertThat(replay(base)).isEqualTo(Map.of("k", "v2"));
+  }
+
+  @Test
+  void aStoreOpenedWithoutItsLogDeletesTheLogThatWouldBeStale() throws Exception {
+    Path base = directory.resolve("cache.db");
+    MapDbStoreHarness harness = MapDbStoreHarness.open(base, 1 << 20);
+    harness.store.put(bytes("k"), bytes("v"));
+    harness.close();
+    assertThat(RedoLog.at(base).exists()).isTrue();
+    io.tiercache.tier.serialized.SerializedTier<String> unlogged = MapDbTiers.openFile(base,
+        MapDbTiers.Durability.NONE, false, new io.tiercache.serialization.KryoSerializer(
+            io.tiercache.serialization.ClassRegistry.inMemory(),
+            io.tiercache.serialization.ClassAllowlist.of(java.util.List.of()), () -> getClass().getClassLoader(),
+            "test"), io.tiercache.tier.serialized.Capacity.unbounded(), new io.tiercache.tier.KeyLocks(4),
+        java.time.Clock.systemUTC(), io.tiercache.tier.TierListener.NONE);
+    unlogged.close();
+    assertThat(RedoLog.at(base).exists()).as("a log the unlogged changes would leave stale").isFalse();
+  }
+
+  @Test
   void compactionKeepsTheStateAndBoundsTheLog() throws Exception {
     Path base = directory.resolve("cache.db");
     MapDbStoreHarness harness = MapDbStoreHarness.open(base, 64 * 1024);
