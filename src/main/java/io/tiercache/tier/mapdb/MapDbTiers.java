@@ -131,12 +131,12 @@ public final class MapDbTiers {
   }
 
   /** Returns true when every record of a store passes its checksum and the store can be iterated to the end. */
-  private static boolean sound(MapDbStore store) {
+  private static boolean sound(MapDbStore store, boolean legacyRecords) {
     try {
       java.util.Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(null);
       while (records.hasNext()) {
         Map.Entry<byte[], byte[]> record = records.next();
-        if (RecordFormat.damage(record.getKey(), record.getValue()) != null) {
+        if (RecordFormat.damage(record.getKey(), record.getValue(), legacyRecords) != null) {
           return false;
         }
       }
@@ -267,7 +267,12 @@ public final class MapDbTiers {
         engine.clear();
       }
       ByteStore store = engine;
+      boolean legacyRecords = location != null; // a file in an unlogged mode may be from an older version
       if (log != null) {
+        Path marker = log.legacyMarker();
+        if (clear) {
+          Files.deleteIfExists(marker);
+        }
         if (rebuild) {
           long replayed = log.replay(new RedoLog.Replay() {
             @Override
@@ -282,7 +287,11 @@ public final class MapDbTiers {
           });
           LOG.info("Rebuilt {} from {} log entries: {} records", name, replayed, map.size());
         }
-        if (!rebuild && log.exists() && !sound(engine)) {
+        if (!log.exists() && !map.isEmpty() && !Files.exists(marker)) {
+          Files.createFile(marker); // records written before the log: they may be older than version 3
+        }
+        legacyRecords = Files.exists(marker);
+        if (!rebuild && log.exists() && !sound(engine, legacyRecords)) {
           // a clean file whose records fail their checksums: the log still has every one of them
           LOG.warn("MapDB store {} holds damaged records; rebuilding it from its log", name);
           db.close();
@@ -295,16 +304,16 @@ public final class MapDbTiers {
         store = new LoggedStore(engine, log, LoggedStore.MIN_COMPACTION_BYTES);
       }
       SerializedTier.countExisting(store, capacity);
-      return new SerializedTier<>(name, store, serializer, capacity, locks, clock, listener);
+      return new SerializedTier<>(name, store, serializer, capacity, locks, clock, listener, legacyRecords);
     } catch (RebuildFromLog damaged) {
       throw damaged; // the file is closed; the log stays open for the rebuild
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       db.close(); // never leave a file mapped and locked behind a failed open
       if (log != null) {
         log.close();
       }
       if (e instanceof TierUnavailableException) {
-        throw e;
+        throw (TierUnavailableException) e;
       }
       throw new TierUnavailableException("Cannot open " + name + ": " + e.getMessage(), e);
     }

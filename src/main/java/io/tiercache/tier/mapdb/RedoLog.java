@@ -73,6 +73,14 @@ final class RedoLog implements AutoCloseable {
     return log;
   }
 
+  /**
+   * Returns the file whose presence says the store holds records written before the log existed, which may be
+   * of format versions older than 3.
+   */
+  Path legacyMarker() {
+    return base.resolveSibling(base.getFileName() + ".legacy-records");
+  }
+
   /** Returns true when the store has a log (it was opened with logging before). */
   boolean exists() {
     return !generations.isEmpty();

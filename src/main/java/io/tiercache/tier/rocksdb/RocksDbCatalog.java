@@ -27,6 +27,8 @@ final class RocksDbCatalog {
   private final Path file;
   private final Set<String> families = new TreeSet<>();
   private long lastSequence;
+  private boolean legacyRecords = true; // unknown for a catalog from before the flag: assume the worst
+  private boolean exists;
 
   private RocksDbCatalog(Path file) {
     this.file = file;
@@ -38,6 +40,7 @@ final class RocksDbCatalog {
     if (!Files.exists(catalog.file)) {
       return catalog;
     }
+    catalog.exists = true;
     List<String> lines;
     try {
       lines = new ArrayList<>(Files.readAllLines(catalog.file, StandardCharsets.UTF_8));
@@ -55,6 +58,8 @@ final class RocksDbCatalog {
         catalog.families.add(line.substring(7));
       } else if (line.startsWith("sequence ")) {
         catalog.lastSequence = Long.parseLong(line.substring(9));
+      } else if (line.startsWith("legacy-records ")) {
+        catalog.legacyRecords = Boolean.parseBoolean(line.substring(15));
       }
     }
     return catalog;
@@ -66,6 +71,23 @@ final class RocksDbCatalog {
 
   long lastSequence() {
     return lastSequence;
+  }
+
+  /** Returns true when the store may hold records older than format version 3. */
+  boolean legacyRecords() {
+    return legacyRecords;
+  }
+
+  /**
+   * Decides, for a catalog written for the first time, whether its store may hold older records: only one
+   * that already had caches may.
+   */
+  synchronized void created(boolean hadCaches) {
+    if (!exists) {
+      legacyRecords = hadCaches;
+      exists = true;
+      write();
+    }
   }
 
   /** Records a new column family, durably, before any record goes into it. */
@@ -85,6 +107,7 @@ final class RocksDbCatalog {
     List<String> lines = new ArrayList<>();
     families.forEach(f -> lines.add("family " + f));
     lines.add("sequence " + lastSequence);
+    lines.add("legacy-records " + legacyRecords);
     lines.add("crc " + Long.toHexString(crc(lines)));
     Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
     try {

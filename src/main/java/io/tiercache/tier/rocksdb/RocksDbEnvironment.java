@@ -142,6 +142,7 @@ final class RocksDbEnvironment {
         RocksDbEnvironment environment = new RocksDbEnvironment(directory, db, dbOptions, columnFamilyOptions,
             writeOptions, filter, descriptors, handles);
         environment.catalog = catalog;
+        catalog.created(names.size() > 1); // more than the default family: caches of an older version
         for (byte[] name : names) { // a store from before the catalog gets one listing what it has
           if (!java.util.Arrays.equals(name, RocksDB.DEFAULT_COLUMN_FAMILY)) {
             catalog.addFamily(new String(name, StandardCharsets.UTF_8));
@@ -249,6 +250,11 @@ final class RocksDbEnvironment {
 
   RocksDB db() {
     return db;
+  }
+
+  /** Returns true when the store may hold records older than format version 3. */
+  boolean legacyRecords() {
+    return catalog.legacyRecords();
   }
 
   /** Returns new write options for one cache: each cache decides for itself whether writes wait for the disk. */

@@ -45,7 +45,8 @@ public final class RocksDbTiers {
       } else {
         SerializedTier.countExisting(store, capacity);
       }
-      return new SerializedTier<>(store.name(), store, serializer, capacity, locks, clock, listener);
+      return new SerializedTier<>(store.name(), store, serializer, capacity, locks, clock, listener,
+          environment.legacyRecords());
     } catch (RuntimeException e) {
       store.close();
       throw e;

@@ -92,7 +92,15 @@ public final class RecordFormat {
    * checksum.
    */
   public static String damage(byte[] keyBytes, byte[] record) {
-    if (record.length < 1 || record[0] < VERSION_1 || record[0] > VERSION) {
+    return damage(keyBytes, record, true);
+  }
+
+  /**
+   * As {@link #damage(byte[], byte[])}; with {@code legacy} false, versions 1 and 2 count as damage too: in a
+   * store that never held them, such a version byte is a damaged version 3, whose checksum must not be skipped.
+   */
+  public static String damage(byte[] keyBytes, byte[] record, boolean legacy) {
+    if (record.length < 1 || record[0] < (legacy ? VERSION_1 : VERSION) || record[0] > VERSION) {
       return "unknown format version " + (record.length < 1 ? "(empty record)" : String.valueOf(record[0]));
     }
     int header = valueOffset(record);

@@ -52,6 +52,7 @@ public final class SerializedTier<K> implements Tier<K> {
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final Clock clock;
   private final DroppedRecords dropped;
+  private final boolean legacyRecords;
   private final FreeSpace freeSpace;       // null for a store in memory
   private volatile String problem;         // the last write failure, until a write succeeds again
 
@@ -66,6 +67,16 @@ public final class SerializedTier<K> implements Tier<K> {
    */
   public SerializedTier(String name, ByteStore store, Serializer serializer, Capacity capacity, KeyLocks locks,
       Clock clock, TierListener<? super K> listener) {
+    this(name, store, serializer, capacity, locks, clock, listener, true);
+  }
+
+  /**
+   * @param legacyRecords false for a store that never held records older than format version 3 (created by
+   *     this version): a record claiming an older version there is damaged, and its checksum is not skipped
+   */
+  public SerializedTier(String name, ByteStore store, Serializer serializer, Capacity capacity, KeyLocks locks,
+      Clock clock, TierListener<? super K> listener, boolean legacyRecords) {
+    this.legacyRecords = legacyRecords;
     this.name = name;
     this.store = store;
     this.serializer = serializer;
@@ -148,7 +159,7 @@ public final class SerializedTier<K> implements Tier<K> {
    * if it then fails to decode, it is dropped too (see {@link UndecodableRecordException}).
    */
   private Envelope decode(byte[] keyBytes, byte[] record) {
-    String damage = RecordFormat.damage(keyBytes, record);
+    String damage = RecordFormat.damage(keyBytes, record, legacyRecords);
     if (damage != null) {
       drop(keyBytes, record);
       dropped.logOnce("damaged", "the record is damaged (" + damage + "); the store's files were changed by"
@@ -506,7 +517,7 @@ public final class SerializedTier<K> implements Tier<K> {
       store.delete(keyBytes);
       capacity.removed(keyBytes.length + record.length);
       Envelope envelope;
-      String damage = RecordFormat.damage(keyBytes, record);
+      String damage = RecordFormat.damage(keyBytes, record, legacyRecords);
       try {
         if (damage != null) {
           throw new IllegalStateException(damage);
