@@ -105,7 +105,7 @@ public final class ClassRegistry {
           + " without it; restore the file from a backup, or delete the directory to start empty.", null);
     }
     try {
-      if (parts.length < 2 || parts.length > 4) {
+      if (parts.length != 2 && parts.length != 4) { // an older line, or one with fingerprint and checksum
         throw new IllegalArgumentException("not id, name, fingerprint and checksum");
       }
       int id = Integer.parseInt(parts[0]);

@@ -181,6 +181,21 @@ class KryoSerializerProperties {
   }
 
   @Example
+  void aRegistryLineWithAnyByteChangedIsRefused() throws Exception {
+    Path file = Files.createTempFile("registry", ".txt");
+    ClassRegistry.open(file).idOf("com.example.A", "0000000a");
+    byte[] sound = Files.readAllBytes(file);
+    for (int i = 0; i < sound.length - 1; i++) { // every byte but the final newline, one bit each
+      byte[] damaged = sound.clone();
+      damaged[i] ^= 0x08;
+      Files.write(file, damaged);
+      int position = i;
+      assertThatThrownBy(() -> ClassRegistry.open(file)).as("byte %d", position)
+          .isInstanceOf(SerializationException.class);
+    }
+  }
+
+  @Example
   void anEmptiedRegistryIsRefusedSoThatNoClassIdIsEverReused() throws Exception {
     Path file = Files.createTempFile("registry", ".txt");
     ClassRegistry first = ClassRegistry.open(file);

@@ -130,14 +130,18 @@ public final class MapDbTiers {
     }
   }
 
-  /** Returns true when every record of a store passes its checksum and the store can be iterated to the end. */
+  /**
+   * Returns true when every record of a store passes its checksum, is found again by its key, and the store
+   * can be iterated to the end.
+   */
   private static boolean sound(MapDbStore store, boolean legacyRecords) {
     try {
       java.util.Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(null);
       while (records.hasNext()) {
         Map.Entry<byte[], byte[]> record = records.next();
-        if (RecordFormat.damage(record.getKey(), record.getValue(), legacyRecords) != null) {
-          return false;
+        if (RecordFormat.damage(record.getKey(), record.getValue(), legacyRecords) != null
+            || !java.util.Arrays.equals(store.get(record.getKey()), record.getValue())) {
+          return false; // a damaged record, or an index that no longer leads a key to its own record
         }
       }
       return true;
