@@ -104,6 +104,22 @@ final class LoggedStore implements ByteStore {
     return failure;
   }
 
+  /**
+   * The mapped file holds a damaged record, but the log still has the sound one: remove the record from the file
+   * only, without logging a deletion, and have the next open rebuild the file from the log.
+   */
+  @Override
+  public void deleteDamaged(byte[] key) {
+    exclusive.readLock().lock();
+    try {
+      inner.requireOpen();
+      log.markForRebuild();
+      inner.delete(key);
+    } finally {
+      exclusive.readLock().unlock();
+    }
+  }
+
   @Override
   public Iterator<Map.Entry<byte[], byte[]>> iterator(byte[] startHint) {
     return inner.iterator(startHint);

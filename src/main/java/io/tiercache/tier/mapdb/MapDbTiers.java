@@ -81,6 +81,12 @@ public final class MapDbTiers {
       }
     }
     boolean rebuild = false;
+    if (log != null && log.exists() && Files.exists(log.rebuildMarker())) {
+      // a damaged record was found in the file while it was open: the log has the sound one
+      LOG.info("MapDB store {} held a damaged record; rebuilding it from its log", file);
+      deleteStore(file);
+      rebuild = true;
+    }
     DB db;
     try {
       try {
@@ -290,6 +296,7 @@ public final class MapDbTiers {
             }
           });
           LOG.info("Rebuilt {} from {} log entries: {} records", name, replayed, map.size());
+          Files.deleteIfExists(log.rebuildMarker());
         }
         if (!log.exists() && !map.isEmpty() && !Files.exists(marker)) {
           Files.createFile(marker); // records written before the log: they may be older than version 3

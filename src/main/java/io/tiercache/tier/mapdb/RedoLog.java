@@ -81,6 +81,22 @@ final class RedoLog implements AutoCloseable {
     return base.resolveSibling(base.getFileName() + ".legacy-records");
   }
 
+  /** Returns the file whose presence has the next open rebuild the mapped file from this log. */
+  Path rebuildMarker() {
+    return base.resolveSibling(base.getFileName() + ".rebuild");
+  }
+
+  /** Has the next open rebuild the mapped file from this log (a damaged record was found in the file). */
+  void markForRebuild() {
+    try {
+      if (!Files.exists(rebuildMarker())) {
+        Files.createFile(rebuildMarker());
+      }
+    } catch (IOException e) {
+      throw new TierException("Cannot mark " + base + " for a rebuild from its log: " + e, e);
+    }
+  }
+
   /** Returns true when the store has a log (it was opened with logging before). */
   boolean exists() {
     return !generations.isEmpty();

@@ -30,6 +30,15 @@ public interface ByteStore extends AutoCloseable {
   void delete(byte[] key);
 
   /**
+   * Deletes a record found damaged (its checksum failed). The default deletes it like any record; a store that
+   * keeps a sound copy elsewhere (MapDB's redo log) removes only the damaged one and restores the sound copy
+   * when it next opens.
+   */
+  default void deleteDamaged(byte[] key) {
+    delete(key);
+  }
+
+  /**
    * Iterates the mappings, weakly consistent. {@code startHint} suggests where to begin (an engine with ordered
    * keys seeks there and wraps around); engines without order ignore it.
    */

@@ -161,7 +161,7 @@ public final class SerializedTier<K> implements Tier<K> {
   private Envelope decode(byte[] keyBytes, byte[] record) {
     String damage = RecordFormat.damage(keyBytes, record, legacyRecords);
     if (damage != null) {
-      drop(keyBytes, record);
+      drop(keyBytes, record, true);
       dropped.logOnce("damaged", "the record is damaged (" + damage + "); the store's files were changed by"
           + " something other than this cache, or the disk failed");
       return null;
@@ -176,7 +176,7 @@ public final class SerializedTier<K> implements Tier<K> {
     try {
       return serializer.deserialize(record, offset, record.length - offset);
     } catch (RuntimeException undecodable) {
-      drop(keyBytes, record);
+      drop(keyBytes, record, false);
       String reason = String.valueOf(undecodable.getMessage());
       dropped.logOnce(reason, "its value cannot be decoded any more: " + reason);
       throw new UndecodableRecordException("A record of " + name + " cannot be decoded and was dropped: "
@@ -189,7 +189,7 @@ public final class SerializedTier<K> implements Tier<K> {
    * again when the caller already holds it, skipped when another thread holds it), and counts it. A failure to delete is logged: the key still
    * reads as absent, and the record is met again next time.
    */
-  private void drop(byte[] keyBytes, byte[] record) {
+  private void drop(byte[] keyBytes, byte[] record, boolean damaged) {
     ReentrantLock lock = lockForBytes(keyBytes);
     if (!lock.tryLock()) {
       return; // a reader never waits for a stripe (it may hold another one): the record is met again later
@@ -197,7 +197,11 @@ public final class SerializedTier<K> implements Tier<K> {
     try {
       byte[] stored = store.get(keyBytes);
       if (stored != null && java.util.Arrays.equals(stored, record)) {
-        store.delete(keyBytes);
+        if (damaged) {
+          store.deleteDamaged(keyBytes); // a store with a sound copy elsewhere (a log) may bring it back
+        } else {
+          store.delete(keyBytes);
+        }
         capacity.removed(keyBytes.length + record.length);
         dropped.counted();
       }

@@ -124,6 +124,33 @@ class RedoLogTest {
     assertThat(RedoLog.at(base).exists()).as("a log the unlogged changes would leave stale").isFalse();
   }
 
+  private io.tiercache.tier.serialized.SerializedTier<String> openLogged(Path base) {
+    return MapDbTiers.openFile(base, MapDbTiers.Durability.LOG, false, new io.tiercache.serialization.KryoSerializer(
+        io.tiercache.serialization.ClassRegistry.inMemory(),
+        io.tiercache.serialization.ClassAllowlist.of(java.util.List.of()), () -> getClass().getClassLoader(),
+        "test"), io.tiercache.tier.serialized.Capacity.unbounded(), new io.tiercache.tier.KeyLocks(4),
+        java.time.Clock.systemUTC(), io.tiercache.tier.TierListener.NONE);
+  }
+
+  @Test
+  void aRecordDamagedInTheFileWhileOpenIsAMissThenComesBackFromTheLog() throws Exception {
+    Path base = directory.resolve("cache.db");
+    io.tiercache.tier.serialized.SerializedTier<String> tier = openLogged(base);
+    tier.put("k", new io.tiercache.tier.Envelope("sound", io.tiercache.tier.Envelope.ETERNAL));
+    @SuppressWarnings("unchecked")
+    org.mapdb.HTreeMap<byte[], byte[]> file = tier.unwrap(org.mapdb.HTreeMap.class);
+    byte[] key = tier.keyBytes("k");
+    byte[] damaged = file.get(key).clone();
+    damaged[damaged.length - 1] ^= 0x01; // bit rot in the mapped file, behind the log's back
+    file.put(key, damaged);
+    assertThat(tier.get("k")).as("a damaged record is a miss").isNull();
+    assertThat(tier.dropped()).isEqualTo(1);
+    tier.close();
+    io.tiercache.tier.serialized.SerializedTier<String> reopened = openLogged(base);
+    assertThat(reopened.get("k").value()).as("rebuilt from the log's sound copy").isEqualTo("sound");
+    reopened.close();
+  }
+
   @Test
   void compactionKeepsTheStateAndBoundsTheLog() throws Exception {
     Path base = directory.resolve("cache.db");
