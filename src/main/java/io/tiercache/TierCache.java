@@ -80,7 +80,11 @@ public final class TierCache<K, V> implements Cache<K, V> {
     requireKey(key);
     if (!context.events.isTracking()) {
       try {
-        return StorageFailures.retryingUndecodable(() -> keys.get(key)); // the hot path without listeners
+        try {
+          return keys.get(key); // the hot path of a cache that never had a listener: no lambda, no bookkeeping
+        } catch (UndecodableRecordException dropped) {
+          return keys.get(key); // the record that failed was dropped: now a miss
+        }
       } catch (TierException | SerializationException e) {
         throw storageFailure(e);
       }
@@ -100,7 +104,11 @@ public final class TierCache<K, V> implements Cache<K, V> {
     requireOpen();
     requireKey(key);
     try {
-      return StorageFailures.retryingUndecodable(() -> keys.containsKey(key));
+      try {
+        return keys.containsKey(key);
+      } catch (UndecodableRecordException dropped) {
+        return keys.containsKey(key);
+      }
     } catch (TierException | SerializationException e) {
       throw storageFailure(e);
     }
