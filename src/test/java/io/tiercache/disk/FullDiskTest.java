@@ -42,15 +42,21 @@ class FullDiskTest {
   @BeforeAll
   static void mountTmpfs() throws Exception {
     Path target = Files.createDirectory(parent.resolve("small-disk"));
-    Process process = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs",
-        target.toString()).redirectErrorStream(true).start();
-    boolean done = process.waitFor(20, TimeUnit.SECONDS);
-    if (done && process.exitValue() == 0) {
-      mount = target;
-    } else {
-      System.out.println("FullDiskTest: cannot mount a tmpfs here (" + new String(
-          process.getInputStream().readAllBytes()).trim() + "); InjectedFullDiskTest covers the cache's side");
+    String why;
+    try {
+      Process process = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs",
+          target.toString()).redirectErrorStream(true).start();
+      boolean done = process.waitFor(20, TimeUnit.SECONDS);
+      if (done && process.exitValue() == 0) {
+        mount = target;
+        return;
+      }
+      why = new String(process.getInputStream().readAllBytes()).trim();
+    } catch (IOException noMountCommand) {
+      why = noMountCommand.getMessage();
     }
+    System.out.println("FullDiskTest: cannot mount a tmpfs here (" + why + "); InjectedFullDiskTest covers the"
+        + " cache's side");
   }
 
   @AfterAll
