@@ -84,7 +84,9 @@ public final class ClassRegistry {
       // means lines were lost, and records naming those ids could not be read
       throw new SerializationException("Class registry " + file + " lists class ids below " + registry.nextId
           + ", but ids up to " + highWater + " were handed out: lines are missing (the file was truncated or"
-          + " replaced). Restore it from a backup, or delete the directory to start empty.", null);
+          + " replaced). Restore it from a backup, or delete the directory to start empty; if instead "
+          + registry.highWaterFile().getFileName() + " itself is damaged and the registry whole, delete that file.",
+          null);
     }
     registry.nextId = Math.max(registry.nextId, highWater + 1);
     return registry;
@@ -173,7 +175,8 @@ public final class ClassRegistry {
       return Integer.parseInt(Files.readString(highWaterFile(), StandardCharsets.UTF_8).trim());
     } catch (IOException | NumberFormatException e) {
       throw new SerializationException("Cannot read " + highWaterFile() + " (the highest class id ever handed"
-          + " out, so that ids are never reused): " + e, e);
+          + " out, so that ids are never reused): " + e + ". If only this file is damaged and " + file
+          + " is whole, delete it: ids then continue above the registry's.", e);
     }
   }
 

@@ -45,17 +45,20 @@ class DamageTest {
   Path work;
 
   /** The kinds of file, by how their names look; "live" kinds are taken from a copy made while it was open. */
-  private static final Map<String, Predicate<String>> KINDS = new TreeMap<>(Map.of(
-      "mapdb file", name -> name.endsWith(".db"),
-      "mapdb log", name -> name.matches(".*\\.db\\.log\\.[0-9]+"),
-      "rocksdb table", name -> name.endsWith(".sst"),
-      "rocksdb manifest", name -> name.startsWith("MANIFEST-"),
-      "rocksdb current", name -> name.equals("CURRENT"),
-      "rocksdb options", name -> name.startsWith("OPTIONS-"),
-      "rocksdb catalog", name -> name.equals("tiercache-catalog"),
-      "class registry", name -> name.equals("kryo-classes.registry"),
-      "rocksdb wal (live copy)", name -> name.matches("[0-9]+\\.log"),
-      "mapdb log (live copy)", name -> name.matches(".*\\.db\\.log\\.[0-9]+")));
+  private static final Map<String, Predicate<String>> KINDS = new TreeMap<>(Map.ofEntries(
+      Map.entry("mapdb file", (Predicate<String>) (name -> name.endsWith(".db"))),
+      Map.entry("mapdb log", (Predicate<String>) (name -> name.matches(".*\\.db\\.log\\.[0-9]+"))),
+      Map.entry("rocksdb table", (Predicate<String>) (name -> name.endsWith(".sst"))),
+      Map.entry("rocksdb manifest", (Predicate<String>) (name -> name.startsWith("MANIFEST-"))),
+      Map.entry("rocksdb current", (Predicate<String>) (name -> name.equals("CURRENT"))),
+      Map.entry("rocksdb options", (Predicate<String>) (name -> name.startsWith("OPTIONS-"))),
+      Map.entry("rocksdb catalog", (Predicate<String>) (name -> name.equals("tiercache-catalog"))),
+      Map.entry("class registry", (Predicate<String>) (name -> name.equals("kryo-classes.registry"))),
+      Map.entry("class id high-water",
+          (Predicate<String>) (name -> name.equals("kryo-classes.registry.high-water"))),
+      Map.entry("lock file", (Predicate<String>) (name -> name.equals("tiercache.lock"))),
+      Map.entry("rocksdb wal (live copy)", (Predicate<String>) (name -> name.matches("[0-9]+\\.log"))),
+      Map.entry("mapdb log (live copy)", (Predicate<String>) (name -> name.matches(".*\\.db\\.log\\.[0-9]+")))));
 
   @Test
   void damagedFilesNeverYieldAWrongValue() throws Exception {
