@@ -13,6 +13,7 @@ import io.tiercache.management.CacheStatistics;
 import io.tiercache.tier.RemovalCause;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierException;
+import io.tiercache.tier.Envelope;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.heap.HeapBound;
 import java.lang.ref.WeakReference;
@@ -58,11 +59,21 @@ final class CacheFactory {
     EventDispatcher<K, V> events = new EventDispatcher<>(executor, copier, classLoader::get);
     CacheStatistics statistics = new CacheStatistics();
 
-    TierListener<K> tierListener = (key, envelope, cause) -> {
-      if (cause == RemovalCause.CAPACITY) {
-        statistics.recordEvictions(1);
-      } else if (events.isTracking()) {
-        events.reclaimed(key, CacheContext.valueOf(envelope));
+    TierListener<K> tierListener = new TierListener<>() {
+      @Override
+      public void onRemoval(K key, Envelope envelope, RemovalCause cause) {
+        if (cause == RemovalCause.CAPACITY) {
+          statistics.recordEvictions(1);
+        } else if (events.isTracking()) {
+          events.reclaimed(key, CacheContext.valueOf(envelope));
+        }
+      }
+
+      @Override
+      public void onRemoteChange(K key, Envelope old, Envelope current, long atMillis) {
+        if (events.isTracking()) {
+          RemoteEvents.publish(events, key, old, current, atMillis);
+        }
       }
     };
     CacheSettings settings = manager.configurationSource().settingsFor(name, programmaticSettings(configuration));
@@ -85,6 +96,7 @@ final class CacheFactory {
     inputs.listener = tierListener;
     inputs.directory = manager::storeDirectory;
     inputs.classLoader = classLoader::get;
+    inputs.managerUri = manager.getURI().toString();
     Tier<K> tier;
     try {
       tier = TierAssembly.build(inputs);

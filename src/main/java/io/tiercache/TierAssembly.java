@@ -18,6 +18,8 @@ import io.tiercache.tier.heap.HeapBound;
 import io.tiercache.tier.heap.HeapTier;
 import io.tiercache.tier.mapdb.MapDbTiers;
 import io.tiercache.tier.serialized.Capacity;
+import io.tiercache.tier.redis.RedisSettings;
+import io.tiercache.tier.redis.RedisTiers;
 import io.tiercache.tier.rocksdb.RocksDbTiers;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,6 +62,7 @@ final class TierAssembly {
     TierListener<K> listener;
     Supplier<StoreDirectory> directory;
     Supplier<ClassLoader> classLoader;
+    String managerUri;
     /** Filled in by the assembly: the configured tiers that could not start, with the reason. */
     final Map<String, String> notStarted = new LinkedHashMap<>();
     /** One set of key locks per cache: its composite and its byte-storing tiers share them. */
@@ -75,6 +78,9 @@ final class TierAssembly {
       LOG.warn("Cache '{}' stores by reference, so all its entries stay on the heap; its tiers {} apply only to"
           + " store-by-value caches", in.cacheName, settings.tiers());
       return heap(in);
+    }
+    if (settings.tiers().contains(TierNames.REDIS)) {
+      return redis(in);
     }
     // the strategy first: a misconfigured one must fail before any store is opened (and locked)
     TypeStrategy strategy = in.strategy;
@@ -137,6 +143,38 @@ final class TierAssembly {
 
   private static <K> Tier<K> heap(Inputs<K> in) {
     return HeapTier.create(in.heapBound, in.clock, in.expiring, in.listener);
+  }
+
+  /**
+   * The Redis tier, alone or with the heap in front of it as its near cache (bounded like the heap tier). It
+   * never falls back: a cache meant to be shared that quietly kept its entries in one process would be wrong
+   * in a way nobody sees, so an unreachable or misconfigured server fails the cache's creation.
+   */
+  private static <K> Tier<K> redis(Inputs<K> in) {
+    CacheSettings settings = in.settings;
+    io.tiercache.configuration.RedisOptions options = settings.redis();
+    String namespace = options.namespace().isEmpty()
+        ? in.managerUri + "/" + in.cacheName : options.namespace();
+    RedisSettings redis;
+    try {
+      redis = new RedisSettings(options.uri(), options.cluster(), options.user(), options.password(), namespace,
+          options.timeout(), options.lease(), options.expiryGrace(), options.missWhenUnreachable()
+          ? RedisSettings.WhenUnreachable.MISS : RedisSettings.WhenUnreachable.FAIL);
+    } catch (IllegalArgumentException e) {
+      throw new io.tiercache.configuration.ConfigurationException("Cache '" + in.cacheName + "': "
+          + e.getMessage(), e);
+    }
+    long nearCache = 0;
+    if (settings.tiers().contains(TierNames.HEAP)) {
+      nearCache = in.heapBound.maximumEntries() > 0 ? in.heapBound.maximumEntries() : 100_000;
+    }
+    try {
+      return RedisTiers.open(redis, in.cacheName, registry -> serializerDecorator.apply(new KryoSerializer(
+          registry, ClassAllowlist.of(settings.allowlist()), in.classLoader, "cache '" + in.cacheName + "'")),
+          in.clock, in.listener, nearCache, options.events());
+    } catch (TierUnavailableException e) {
+      throw new CacheException("Cache '" + in.cacheName + "' cannot start its redis tier: " + e.getMessage(), e);
+    }
   }
 
   private static <K> Serializer serializer(Inputs<K> in) {

@@ -25,12 +25,13 @@ class ArchitectureTest {
   static final ArchRule tiersNeverReachTheCacheLayer = classes()
       .that().resideInAPackage("io.tiercache.tier..")
       .should().onlyDependOnClassesThat().resideInAnyPackage("io.tiercache.tier..", "io.tiercache.serialization..",
-          "java..", "org.slf4j..", "com.github.benmanes.caffeine..", "org.mapdb..", "org.rocksdb..");
+          "java..", "org.slf4j..", "com.github.benmanes.caffeine..", "org.mapdb..", "org.rocksdb..",
+          "io.lettuce..", "io.netty..", "reactor..");
 
   /** Engines never import each other; the byte-storing ones share only tier.serialized. */
   @ArchTest
   static final ArchRule enginesAreIndependent = slices()
-      .matching("io.tiercache.tier.(heap|mapdb|rocksdb)..")
+      .matching("io.tiercache.tier.(heap|mapdb|rocksdb|redis)..")
       .should().notDependOnEachOther();
 
   /** No package depends on itself through others. */

@@ -37,11 +37,12 @@ public final class CacheSettings {
   private final long rocksdbMaximumEntries;
   private final long rocksdbMaximumBytes;
   private final boolean rocksdbSync;
+  private final RedisOptions redis;
 
   CacheSettings(List<String> tiers, boolean strict, boolean transientStore, String strategyName,
       Map<String, String> strategyOptions, String serializerName, List<String> allowlist, long heapMaximumSize,
       MapDbMode mapdbMode, long mapdbMaximumEntries, long mapdbMaximumBytes, boolean mapdbTransactions,
-      long rocksdbMaximumEntries, long rocksdbMaximumBytes, boolean rocksdbSync) {
+      long rocksdbMaximumEntries, long rocksdbMaximumBytes, boolean rocksdbSync, RedisOptions redis) {
     this.tiers = List.copyOf(tiers);
     this.strict = strict;
     this.transientStore = transientStore;
@@ -57,6 +58,12 @@ public final class CacheSettings {
     this.rocksdbMaximumEntries = rocksdbMaximumEntries;
     this.rocksdbMaximumBytes = rocksdbMaximumBytes;
     this.rocksdbSync = rocksdbSync;
+    this.redis = redis;
+  }
+
+  /** Returns the Redis tier's settings (meaningful when {@link #tiers()} lists redis). */
+  public RedisOptions redis() {
+    return redis;
   }
 
   /** Returns the tiers, fastest first. */

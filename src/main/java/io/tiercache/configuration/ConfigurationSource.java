@@ -59,11 +59,13 @@ public final class ConfigurationSource {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigurationSource.class);
   private static final Set<String> ROOT_KEYS = Set.of("directory", "default", "caches");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
-      "", Set.of("tiers", "strict", "transient", "strategy", "serializer", "heap", "mapdb", "rocksdb"),
+      "", Set.of("tiers", "strict", "transient", "strategy", "serializer", "heap", "mapdb", "rocksdb", "redis"),
       "serializer", Set.of("name", "allowlist"),
       "heap", Set.of("maximum-size"),
       "mapdb", Set.of("mode", "maximum-entries", "maximum-bytes", "transactions"),
-      "rocksdb", Set.of("maximum-entries", "maximum-bytes", "sync"));
+      "rocksdb", Set.of("maximum-entries", "maximum-bytes", "sync"),
+      "redis", Set.of("uri", "cluster", "user", "password", "namespace", "timeout", "lease", "expiry-grace",
+          "when-unreachable", "events"));
 
   private final Config root;
   private final String description;
@@ -264,14 +266,14 @@ public final class ConfigurationSource {
     List<String> tiers = stringList(section, "tiers");
     if (tiers.isEmpty()) {
       throw invalid(section.getValue("tiers").origin(), "tiers", "of cache '" + cacheName
-          + "' is empty; list at least one of heap, mapdb, rocksdb");
+          + "' is empty; list at least one of heap, mapdb, rocksdb, redis");
     }
     Set<String> seen = new LinkedHashSet<>();
     for (int i = 0; i < tiers.size(); i++) {
       String tier = tiers.get(i);
-      if (!List.of("heap", "mapdb", "rocksdb").contains(tier)) {
+      if (!List.of("heap", "mapdb", "rocksdb", "redis").contains(tier)) {
         throw invalid(section.getValue("tiers").origin(), "tiers[" + i + "]", "of cache '" + cacheName
-            + "' is '" + tier + "'; allowed: heap, mapdb, rocksdb");
+            + "' is '" + tier + "'; allowed: heap, mapdb, rocksdb, redis");
       }
       if (!seen.add(tier)) {
         throw invalid(section.getValue("tiers").origin(), "tiers", "of cache '" + cacheName + "' lists '"
@@ -307,12 +309,75 @@ public final class ConfigurationSource {
       throw invalid(section.getValue("mapdb.mode").origin(), "mapdb.mode", "is '" + mode
           + "'; allowed: file, file-lost-on-crash, direct");
     }
+    RedisOptions redis = redis(section, cacheName, tiers);
     return new CacheSettings(tiers, bool(section, "strict"), bool(section, "transient"),
         string(section, "strategy.name"), strategyOptions, serializer, allowlist,
         limit(section, "heap.maximum-size"), mapdbMode, limit(section, "mapdb.maximum-entries"),
         limit(section, "mapdb.maximum-bytes"), bool(section, "mapdb.transactions"),
         limit(section, "rocksdb.maximum-entries"), limit(section, "rocksdb.maximum-bytes"),
-        bool(section, "rocksdb.sync"));
+        bool(section, "rocksdb.sync"), redis);
+  }
+
+  /**
+   * Reads and checks the redis section; where the tiers list redis, also that the layout is one the Redis tier
+   * supports and that exactly one of uri and cluster says where the server is.
+   */
+  private static RedisOptions redis(Config section, String cacheName, List<String> tiers) {
+    String when = string(section, "redis.when-unreachable");
+    if (!when.equals("fail") && !when.equals("miss")) {
+      throw invalid(section.getValue("redis.when-unreachable").origin(), "redis.when-unreachable", "is '" + when
+          + "'; allowed: fail, miss");
+    }
+    RedisOptions options = new RedisOptions(string(section, "redis.uri").trim(),
+        stringList(section, "redis.cluster"), string(section, "redis.user"), string(section, "redis.password"),
+        string(section, "redis.namespace"), duration(section, "redis.timeout"), duration(section, "redis.lease"),
+        duration(section, "redis.expiry-grace", true), when.equals("miss"), bool(section, "redis.events"));
+    if (!tiers.contains("redis")) {
+      return options;
+    }
+    if (!tiers.equals(List.of("redis")) && !tiers.equals(List.of("heap", "redis"))) {
+      throw invalid(section.getValue("tiers").origin(), "tiers", "of cache '" + cacheName + "' is " + tiers
+          + "; redis is shared by many processes, so it combines only with a heap in front of it as its near"
+          + " cache: allowed [redis] or [heap, redis]");
+    }
+    boolean hasUri = !options.uri().isEmpty();
+    boolean hasCluster = !options.cluster().isEmpty();
+    if (hasUri == hasCluster) {
+      ConfigOrigin origin = hasUri ? section.getValue("redis.uri").origin() : section.getValue("tiers").origin();
+      throw invalid(origin, hasUri ? "redis.uri" : "redis", "of cache '" + cacheName + "': " + (hasUri
+          ? "and redis.cluster are both set; set redis.uri for a standalone server or redis.cluster for a cluster"
+          : "the tiers list redis but neither redis.uri (a standalone server) nor redis.cluster (seed nodes of a"
+          + " cluster) is set"));
+    }
+    List<String> addresses = hasUri ? List.of(options.uri()) : options.cluster();
+    for (String address : addresses) {
+      String scheme = address.contains("://") ? address.substring(0, address.indexOf("://")) : "";
+      if (!scheme.equalsIgnoreCase("redis") && !scheme.equalsIgnoreCase("rediss")) {
+        throw invalid(section.getValue(hasUri ? "redis.uri" : "redis.cluster").origin(),
+            hasUri ? "redis.uri" : "redis.cluster", "of cache '" + cacheName + "' is '"
+            + address.replaceAll("//[^@/]*@", "//") + "'; it must start with redis:// (or rediss:// for TLS)");
+      }
+    }
+    return options;
+  }
+
+  private static java.time.Duration duration(Config section, String path) {
+    return duration(section, path, false);
+  }
+
+  private static java.time.Duration duration(Config section, String path, boolean zeroAllowed) {
+    java.time.Duration value;
+    try {
+      value = section.getDuration(path);
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw invalid(section.getValue(path).origin(), path, "must be a duration such as 2s or 500ms, was "
+          + section.getValue(path).render());
+    }
+    if (value.isNegative() || (value.isZero() && !zeroAllowed)) {
+      throw invalid(section.getValue(path).origin(), path, "must be " + (zeroAllowed ? ">= 0" : "> 0")
+          + ", was " + section.getValue(path).render());
+    }
+    return value;
   }
 
   private static String string(Config section, String path) {

@@ -179,6 +179,17 @@ public final class EventDispatcher<K, V> {
     publish(EventType.EXPIRED, key, oldValue, oldValue, false);
   }
 
+  /**
+   * Publishes an event of a change another process made to a shared tier: delivered asynchronously to every
+   * listener, synchronous ones included, since no operation of this process waits for it.
+   *
+   * @param value the new value (CREATED, UPDATED) or the old one (REMOVED, EXPIRED)
+   * @param oldValue the old value, or null
+   */
+  public void remote(EventType type, K key, V value, V oldValue) {
+    publish(type, key, value, oldValue, false);
+  }
+
   private void publish(EventType type, K key, V value, V oldValue, boolean partOfOperation) {
     if (!active) {
       return;

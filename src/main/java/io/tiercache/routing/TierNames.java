@@ -12,7 +12,13 @@ public final class TierNames {
   /** Serialized records in an LSM store on disk (RocksDB). */
   public static final String ROCKSDB = "rocksdb";
 
-  /** All tier names, fastest first. */
+  /**
+   * Serialized records in Redis, shared by every process that names the same server and namespace. Not a
+   * routing destination (not in {@link #ALL}): it stands alone, or behind a heap acting as its near cache.
+   */
+  public static final String REDIS = "redis";
+
+  /** The tiers a composite routes between, fastest first. */
   public static final List<String> ALL = List.of(HEAP, MAPDB, ROCKSDB);
 
   private TierNames() { }

@@ -34,6 +34,7 @@ public final class ClassRegistry {
   static final int FIRST_ID = 64;
 
   private final Path file;          // null for a registry that lives in memory only
+  private final Shared shared;      // non-null for a registry kept by a server that several processes share
   private final Map<String, Integer> idsByLayout = new HashMap<>(); // "name<TAB>fingerprint" -> id
   private final Map<String, Integer> latestIdByName = new HashMap<>();
   private final Map<Integer, String> namesById = new HashMap<>();
@@ -41,7 +42,33 @@ public final class ClassRegistry {
   private int nextId = FIRST_ID;
 
   private ClassRegistry(Path file) {
+    this(file, null);
+  }
+
+  private ClassRegistry(Path file, Shared shared) {
     this.file = file;
+    this.shared = shared;
+  }
+
+  /**
+   * Where a registry shared by several processes keeps its ids (the Redis tier keeps them on the server):
+   * every process must read an id as the same class, so ids are claimed there, atomically, never locally.
+   */
+  public interface Shared {
+
+    /**
+     * Returns the id of a class name in a layout, claiming the next free one (at least {@code firstId}) if no
+     * process claimed one before; two processes asking at once get the same id.
+     */
+    int claim(String className, String fingerprint, int firstId);
+
+    /** Returns {class name, fingerprint} of an id some process claimed, or null when none did. */
+    String[] lookup(int id);
+  }
+
+  /** Returns a registry whose ids live in {@code shared}; this object only remembers those it has seen. */
+  public static ClassRegistry shared(Shared shared) {
+    return new ClassRegistry(null, java.util.Objects.requireNonNull(shared, "shared"));
   }
 
   /** Returns a registry kept in memory only, for stores that do not outlive the process. */
@@ -135,6 +162,11 @@ public final class ClassRegistry {
     if (id != null) {
       return id;
     }
+    if (shared != null) {
+      int claimed = shared.claim(className, fingerprint, FIRST_ID);
+      remember(claimed, className, fingerprint);
+      return claimed;
+    }
     Integer legacy = latestIdByName.get(className);
     if (legacy != null && fingerprintsById.get(legacy) == null) {
       // a line from before fingerprints: its layout is unknown, so this one is taken to be it from now on
@@ -155,12 +187,33 @@ public final class ClassRegistry {
 
   /** Returns the class name an id stands for, or null when the registry has no such id. */
   public synchronized String nameOf(int id) {
-    return namesById.get(id);
+    String name = namesById.get(id);
+    if (name == null && shared != null) {
+      String[] found = shared.lookup(id); // claimed by another process since this one last looked
+      if (found != null) {
+        remember(id, found[0], found[1]);
+        name = found[0];
+      }
+    }
+    return name;
   }
 
   /** Returns the layout an id stands for, or null when unknown (an id from before fingerprints). */
   public synchronized String fingerprintOf(int id) {
+    if (!namesById.containsKey(id)) {
+      nameOf(id);
+    }
     return fingerprintsById.get(id);
+  }
+
+  private void remember(int id, String className, String fingerprint) {
+    idsByLayout.put(className + "\t" + fingerprint, id);
+    namesById.put(id, className);
+    fingerprintsById.put(id, fingerprint);
+    Integer latest = latestIdByName.get(className);
+    if (latest == null || latest < id) {
+      latestIdByName.put(className, id);
+    }
   }
 
   private Path highWaterFile() {

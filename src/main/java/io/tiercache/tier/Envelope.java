@@ -65,6 +65,15 @@ public class Envelope {
     return new Encoded(value, expireAtMillis, record, encoder, placement, true);
   }
 
+  /**
+   * Returns the envelope of a record decoded once and kept for many readers (a near cache): unlike
+   * {@link #decoded}, its value is not private to one read, so the cache copies it for each caller that
+   * stores by value.
+   */
+  public static Envelope shared(Object value, long expireAtMillis, byte[] record, Object encoder) {
+    return new Encoded(value, expireAtMillis, record, encoder, -1, false);
+  }
+
   /** Returns the stored value. */
   public Object value() {
     return value;

@@ -21,4 +21,17 @@ public interface TierListener<K> {
    * @param cause why it was dropped
    */
   void onRemoval(K key, Envelope envelope, RemovalCause cause);
+
+  /**
+   * Called for a change another process committed to a tier that several processes share (Redis), after
+   * it committed: on a thread of the tier's own, in the order the changes were committed, never inside an
+   * operation of this process. The default ignores it.
+   *
+   * @param key the changed key
+   * @param old the record it replaced, possibly expired, or null when the key was absent
+   * @param current the record now stored, or null when the change removed the key
+   * @param atMillis when the change was made, by the changing process's clock
+   */
+  default void onRemoteChange(K key, Envelope old, Envelope current, long atMillis) {
+  }
 }

@@ -46,6 +46,11 @@ public final class HeapBound {
     return new HeapBound(-1, maximumWeight, weigher);
   }
 
+  /** Returns the bound in entries, or -1 when the bound is a weight or there is none. */
+  public long maximumEntries() {
+    return maximumSize;
+  }
+
   void applyTo(Caffeine<Object, Object> builder) {
     if (maximumSize >= 0) {
       builder.maximumSize(maximumSize);

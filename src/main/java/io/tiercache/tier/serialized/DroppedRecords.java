@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Counts the records a tier dropped as damaged or undecodable, and logs each kind of failure once: a store
  * with thousands of records of a class that no longer decodes should say so in one line, not thousands.
  */
-final class DroppedRecords {
+public final class DroppedRecords {
 
   private static final Logger LOG = LoggerFactory.getLogger(DroppedRecords.class);
   private static final int MAX_REMEMBERED = 1024; // distinct failures logged; past that, only the count grows
@@ -19,12 +19,13 @@ final class DroppedRecords {
   private final LongAdder count = new LongAdder();
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-  DroppedRecords(String storeName) {
+  /** @param storeName the store's name in log lines */
+  public DroppedRecords(String storeName) {
     this.storeName = storeName;
   }
 
   /** Counts one dropped record. */
-  void counted() {
+  public void counted() {
     count.increment();
   }
 
@@ -34,14 +35,15 @@ final class DroppedRecords {
    * @param kind what identifies the failure, such as the class that does not decode
    * @param detail the full explanation for the log
    */
-  void logOnce(String kind, String detail) {
+  public void logOnce(String kind, String detail) {
     if (logged.size() < MAX_REMEMBERED && logged.add(kind)) {
       LOG.warn("Dropped a record of {} and treated its key as absent: {} (further records failing the same way"
           + " are dropped and counted without a log line)", storeName, detail);
     }
   }
 
-  long count() {
+  /** Returns how many records were dropped. */
+  public long count() {
     return count.sum();
   }
 }

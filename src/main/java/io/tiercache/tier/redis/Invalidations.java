@@ -1,0 +1,247 @@
+package io.tiercache.tier.redis;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TrackingArgs;
+import io.lettuce.core.api.push.PushMessage;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a {@link NearCache} coherent with Redis through client tracking: one RESP3 connection to each master
+ * with {@code CLIENT TRACKING ON BCAST PREFIX <the cache's entry prefix>}, so Redis pushes the name of every
+ * entry key of the cache that anybody changes (or that expires or is evicted), and an empty push when a
+ * database is flushed.
+ *
+ * <p>The near cache serves only while every current master has a tracking connection that is up and whose
+ * tracking was confirmed: a connection that drops turns it off and empties it (invalidations may be lost
+ * while it is down); once it is back, tracking is switched on again and only then does the near cache serve
+ * again, starting empty. The set of masters is checked every second, so a failover in a cluster moves
+ * tracking to the promoted replica.
+ *
+ * @param <K> the key type
+ */
+final class Invalidations<K> implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Invalidations.class);
+
+  private final RedisLink link;
+  private final RedisKeys keys;
+  private final NearCache<K> near;
+  private final Function<byte[], K> keyDecoder;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, Tracker> trackers = new HashMap<>(); // by host:port; guarded by this
+  private ScheduledFuture<?> check;
+  private volatile boolean closed;
+
+  /**
+   * @param keyDecoder turns the key bytes of an invalidated entry back into its key
+   */
+  Invalidations(RedisLink link, RedisKeys keys, NearCache<K> near, Function<byte[], K> keyDecoder,
+      ScheduledExecutorService scheduler) {
+    this.link = link;
+    this.keys = keys;
+    this.near = near;
+    this.keyDecoder = keyDecoder;
+    this.scheduler = scheduler;
+  }
+
+  /** Opens tracking on every master, then checks the masters every second. */
+  void start() {
+    reconcile();
+    check = scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void reconcileQuietly() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      LOG.debug("Checking client tracking of {} failed: {}", keys.prefix(), e.toString());
+      near.setLive(false);
+    }
+  }
+
+  /** Opens tracking on new masters, closes it on nodes that are masters no more, and re-enables dropped ones. */
+  synchronized void reconcile() {
+    if (closed) {
+      return;
+    }
+    Set<String> current = new HashSet<>();
+    for (RedisURI master : link.masters()) {
+      String address = RedisAddresses.hostAndPort(master);
+      current.add(address);
+      Tracker tracker = trackers.get(address);
+      if (tracker == null) {
+        tracker = new Tracker(address);
+        trackers.put(address, tracker);
+        tracker.open(master);
+      } else if (!tracker.confirmed && tracker.isOpen()) {
+        tracker.enable();
+      }
+    }
+    trackers.entrySet().removeIf(entry -> {
+      if (!current.contains(entry.getKey())) {
+        entry.getValue().close();
+        return true;
+      }
+      return false;
+    });
+    updateLive();
+  }
+
+  private synchronized void updateLive() {
+    boolean allConfirmed = !trackers.isEmpty();
+    for (Tracker tracker : trackers.values()) {
+      allConfirmed &= tracker.confirmed && tracker.isOpen();
+    }
+    if (allConfirmed != near.isLive()) {
+      near.setLive(allConfirmed);
+    }
+  }
+
+  /** Handles one push: the keys to forget, or (no keys) everything. */
+  private void onPush(PushMessage message) {
+    if (!"invalidate".equals(message.getType())) {
+      return;
+    }
+    List<Object> content = message.getContent(Invalidations::bytes);
+    Object invalidated = content.size() > 1 ? content.get(1) : null;
+    if (!(invalidated instanceof List)) {
+      near.invalidateAll(); // a flush: Redis names no keys
+      return;
+    }
+    for (Object name : (List<?>) invalidated) {
+      if (!(name instanceof byte[])) {
+        near.invalidateAll();
+        return;
+      }
+      byte[] redisKey = (byte[]) name;
+      if (!keys.isEntry(redisKey)) {
+        continue;
+      }
+      K key;
+      try {
+        key = keyDecoder.apply(keys.keyBytesOf(redisKey));
+      } catch (RuntimeException undecodable) {
+        near.invalidateAll(); // cannot tell which key: forget them all rather than keep a stale one
+        continue;
+      }
+      near.invalidate(key);
+    }
+  }
+
+  private static Object bytes(ByteBuffer buffer) {
+    if (buffer == null) {
+      return null;
+    }
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (check != null) {
+      check.cancel(false);
+    }
+    near.setLive(false);
+    trackers.values().forEach(Tracker::close);
+    trackers.clear();
+  }
+
+  /** Tracking on one master. */
+  private final class Tracker implements RedisConnectionStateListener {
+    private final String address;
+    private RedisLink.Dedicated dedicated;
+    private volatile boolean confirmed;
+
+    Tracker(String address) {
+      this.address = address;
+    }
+
+    void open(RedisURI master) {
+      try {
+        dedicated = link.connectDedicated(master);
+      } catch (RuntimeException e) {
+        LOG.warn("Near cache of {}: cannot open client tracking on {} ({}); it serves nothing until it can",
+            keys.prefix(), address, RedisLink.reason(e));
+        return;
+      }
+      dedicated.connection.addListener(this::onPushQuietly);
+      dedicated.connection.addListener(this);
+      enable();
+    }
+
+    boolean isOpen() {
+      return dedicated != null && dedicated.connection.isOpen();
+    }
+
+    /** Switches tracking on (off first: a reconnected connection may or may not still have it). */
+    void enable() {
+      if (dedicated == null) {
+        return;
+      }
+      try {
+        dedicated.connection.sync().clientTracking(TrackingArgs.Builder.enabled(false));
+        dedicated.connection.sync().clientTracking(TrackingArgs.Builder.enabled().bcast()
+            .prefixes(StandardCharsets.ISO_8859_1, new String(keys.entryPrefix(), StandardCharsets.ISO_8859_1)));
+        confirmed = true;
+      } catch (RuntimeException e) {
+        confirmed = false;
+        LOG.debug("Client tracking on {} not enabled yet: {}", address, RedisLink.reason(e));
+      }
+    }
+
+    private void onPushQuietly(PushMessage message) {
+      try {
+        onPush(message);
+      } catch (RuntimeException e) {
+        near.invalidateAll();
+        LOG.warn("Near cache of {}: an invalidation could not be applied ({}); emptied it", keys.prefix(),
+            e.toString());
+      }
+    }
+
+    @Override
+    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+      confirmed = false;
+      near.setLive(false); // invalidations may be missed from now on
+    }
+
+    @Override
+    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
+      if (!closed) {
+        // commands must not run on the I/O thread that tells us this
+        scheduler.execute(() -> {
+          synchronized (Invalidations.this) {
+            if (!closed && trackers.get(address) == this) {
+              enable();
+              updateLive();
+            }
+          }
+        });
+      }
+    }
+
+    void close() {
+      confirmed = false;
+      if (dedicated != null) {
+        dedicated.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.tiercache.tier.redis;
+
+import io.tiercache.serialization.ClassRegistry;
+import io.tiercache.serialization.Serializer;
+import io.tiercache.tier.TierListener;
+import io.tiercache.tier.TierUnavailableException;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
+
+/** Opens Redis tiers: connects, checks the server, and starts the near cache's tracking and the change feed. */
+public final class RedisTiers {
+
+  /** Lease renewals and tracking checks of every Redis tier of the process: light, periodic work. */
+  private static final ScheduledExecutorService SCHEDULER = scheduler();
+
+  private RedisTiers() { }
+
+  private static ScheduledExecutorService scheduler() {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "tiercache-redis-upkeep");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+
+  /**
+   * Opens the Redis tier of one cache.
+   *
+   * @param settings where and how to connect
+   * @param cacheName the cache, for thread names and messages
+   * @param serializers makes the cache's serializer over the class registry kept in Redis
+   * @param clock the cache's clock
+   * @param listener told of changes other processes commit (its {@link TierListener#onRemoteChange})
+   * @param nearCacheEntries the near cache's bound in entries, or 0 for none
+   * @param events true to publish this process's changes and hear those of others
+   * @throws TierUnavailableException naming the server and the problem when it cannot be used
+   */
+  public static <K> RedisTier<K> open(RedisSettings settings, String cacheName,
+      Function<ClassRegistry, Serializer> serializers, Clock clock, TierListener<? super K> listener,
+      long nearCacheEntries, boolean events) {
+    RedisLink link = RedisLink.open(settings);
+    RedisTier<K> tier = null;
+    try {
+      RedisKeys keys = new RedisKeys(settings.namespace());
+      Serializer serializer = serializers.apply(ClassRegistry.shared(new RedisClassIds(link, keys)));
+      NearCache<K> near = nearCacheEntries > 0 ? new NearCache<>(nearCacheEntries) : null;
+      tier = new RedisTier<>(link, keys, serializer, clock, near, new LeaseKeeper(link, SCHEDULER), events);
+      Invalidations<K> invalidations = null;
+      if (near != null) {
+        invalidations = new Invalidations<>(link, keys, near, tier::decodeKey, SCHEDULER);
+        invalidations.start();
+      }
+      ChangeFeed feed = null;
+      if (events) {
+        RedisTier<K> self = tier;
+        feed = ChangeFeed.subscribe(link, keys.channel(), tier.origin(), cacheName,
+            change -> self.deliver(change, listener));
+      }
+      tier.attach(invalidations, feed);
+      return tier;
+    } catch (RuntimeException e) {
+      if (tier != null) {
+        tier.close();
+      } else {
+        link.close();
+      }
+      if (e instanceof TierUnavailableException) {
+        throw e;
+      }
+      throw new TierUnavailableException("Redis " + settings.describe() + ": " + RedisLink.reason(e), e);
+    }
+  }
+}
