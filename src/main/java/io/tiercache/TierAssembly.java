@@ -169,9 +169,18 @@ final class TierAssembly {
       nearCache = in.heapBound.maximumEntries() > 0 ? in.heapBound.maximumEntries() : 100_000;
     }
     try {
-      return RedisTiers.open(redis, in.cacheName, registry -> serializerDecorator.apply(new KryoSerializer(
+      Tier<K> tier = RedisTiers.open(redis, in.cacheName, registry -> serializerDecorator.apply(new KryoSerializer(
           registry, ClassAllowlist.of(settings.allowlist()), in.classLoader, "cache '" + in.cacheName + "'")),
           in.clock, in.listener, nearCache, options.events());
+      if (settings.transientStore()) {
+        try {
+          tier.clear(); // transient: the cache starts empty, here for every process sharing the namespace
+        } catch (RuntimeException e) {
+          tier.close();
+          throw e;
+        }
+      }
+      return tier;
     } catch (TierUnavailableException e) {
       throw new CacheException("Cache '" + in.cacheName + "' cannot start its redis tier: " + e.getMessage(), e);
     }

@@ -280,6 +280,24 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       return this;
     }
 
+    /**
+     * Puts the cache in Redis, shared with every process using the same server and namespace: tiers
+     * {@code [redis]} (call {@link #tiers} after this for {@code [heap, redis]}, the heap then being a near
+     * cache) and {@code redis.uri}, a {@code redis://} or {@code rediss://} URI.
+     */
+    public Builder<K, V> redis(String uri) {
+      configuration.setTierSetting("tiers", List.of("redis"));
+      configuration.setTierSetting("redis.uri", uri);
+      return this;
+    }
+
+    /** Like {@link #redis(String)}, for a Redis cluster given by some of its nodes' URIs. */
+    public Builder<K, V> redisCluster(String... seeds) {
+      configuration.setTierSetting("tiers", List.of("redis"));
+      configuration.setTierSetting("redis.cluster", List.of(seeds));
+      return this;
+    }
+
     /** Sets any tier setting by its configuration-file key, e.g. {@code rocksdb.sync}. */
     public Builder<K, V> tierSetting(String key, Object value) {
       configuration.setTierSetting(key, value);
