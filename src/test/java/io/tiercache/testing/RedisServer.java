@@ -129,7 +129,8 @@ public final class RedisServer implements AutoCloseable {
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        if (run(List.of(redisBinary("redis-cli"), "-p", Integer.toString(port), "PING")).contains("PONG")) {
+        String answer = run(List.of(redisBinary("redis-cli"), "-p", Integer.toString(port), "PING"));
+        if (answer.contains("PONG") || answer.contains("NOAUTH")) { // NOAUTH: up, with a password
           return;
         }
       } catch (IOException notYet) {
