@@ -80,7 +80,8 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until every live node reports {@code cluster_state:ok} and three masters answer.
+   * Waits until every live node reports {@code cluster_state:ok}, three masters answer and every live replica
+   * has finished its first synchronisation with its master (until then a failover would lose everything).
    *
    * @throws IllegalStateException if that does not happen within {@code seconds}
    */
@@ -90,6 +91,10 @@ public final class RedisCluster implements AutoCloseable {
       boolean ok = masters().size() == 3;
       for (RedisServer node : nodes) {
         if (node.isAlive() && !node.cli("CLUSTER", "INFO").contains("cluster_state:ok")) {
+          ok = false;
+        }
+        String role = node.isAlive() ? node.cli("ROLE") : "";
+        if (role.startsWith("slave") && !role.contains("connected")) {
           ok = false;
         }
       }
