@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the JMH suite: `benchmarks/run.sh` for the default matrix (about 15 minutes on 2 cores),
 # `benchmarks/run.sh targets` for the write-path targets (about 15 minutes), `benchmarks/run.sh durability` for the
-# cost of the crash-safe defaults (about 7 minutes), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
+# cost of the crash-safe defaults (about 7 minutes), `benchmarks/run.sh redis` for the Redis tier and its near
+# cache (about 10 minutes; starts its own redis-server), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
 # Writes raw JMH JSON to benchmarks/results/jmh/, then results.md (table with ratios) and chart.png.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -57,6 +58,23 @@ case "${1:-default}" in
     run put -p subject=tiercache-mapdb,tiercache-mapdb-lost-on-crash,mapdb-raw,tiercache-rocksdb,rocksdb-raw \
       -p value=100B,10KiB,pojo -p storeByValue=false -p keys=uniform -t 1
     ;;
+  redis)
+    # the Redis tier against raw Lettuce GET/SET of the same bytes on the same server, near-cache hits against
+    # the heap tier (both storing by value), then the near cache under a Zipf workload with two writing JVMs
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    redis_dir=$(mktemp -d)
+    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --pidfile "$redis_dir/redis.pid" --dir "$redis_dir" --logfile "$redis_dir/redis.log"
+    trap 'kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null; rm -rf "$redis_dir"' EXIT
+    sleep 0.5
+    uri="redis://127.0.0.1:$port"
+    STEADY="-f 2 -i 5"
+    run 'getHit|put' -p subject=tiercache-redis,lettuce-raw -p value=100B,10KiB -p storeByValue=false \
+      -p keys=uniform -t 1 -jvmArgsAppend "-Dtiercache.bench.redis=$uri"
+    run getHit -p subject=tiercache-heap-redis,tiercache-heap -p value=100B,pojo -p storeByValue=true \
+      -p keys=uniform -t 1 -jvmArgsAppend "-Dtiercache.bench.redis=$uri"
+    java -Xms1g -Xmx1g -cp "$JAR" io.tiercache.benchmarks.NearCacheWorkload "$uri" 20 2000 results/near-cache.md
+    ;;
   custom)
     shift
     java -jar "$JAR" "$@" -rf json -rff results/jmh/custom.json
@@ -73,11 +91,16 @@ case "${1:-default}" in
       -p keys=zipf -t 1
     ;;
   *)
-    echo "usage: $0 [default|targets|quick|custom <jmh arguments>]" >&2
+    echo "usage: $0 [default|targets|durability|redis|quick|custom <jmh arguments>]" >&2
     exit 2
     ;;
 esac
 
+if [ "${1:-default}" = redis ]; then
+  java -cp "$JAR" io.tiercache.benchmarks.Report results/jmh results/redis.md results/redis-chart.png > /dev/null
+  echo "Wrote $here/results/redis.md and near-cache.md"
+  exit 0
+fi
 java -cp "$JAR" io.tiercache.benchmarks.Report results/jmh results/results.md results/chart.png > /dev/null
 java -Xms2g -Xmx2g -cp "$JAR" io.tiercache.benchmarks.Footprint \
   tiercache-heap caffeine-raw caffeine-jcache ehcache-heap tiercache-rocksdb tiercache-mapdb > results/footprint.md

@@ -91,13 +91,18 @@ public final class Report {
     return null;
   }
 
-  /** The subject a row is also compared with: the heap with Caffeine's adapter, MapDB with its unlogged self. */
+  /**
+   * The subject a row is also compared with: the heap with Caffeine's adapter, MapDB with its unlogged self,
+   * the near cache with the heap tier.
+   */
   static String peer(String subject) {
     switch (subject) {
       case "tiercache-heap":
         return "caffeine-jcache";
       case "tiercache-mapdb":
         return "tiercache-mapdb-lost-on-crash"; // the ratio is what crash safety costs
+      case "tiercache-heap-redis":
+        return "tiercache-heap"; // near-cache hits against the heap tier
       default:
         return null;
     }
@@ -111,6 +116,9 @@ public final class Report {
       case "tiercache-rocksdb":
       case "ehcache-disk":
         return "rocksdb-raw";
+      case "tiercache-redis":
+      case "tiercache-heap-redis":
+        return "lettuce-raw";
       case "tiercache-composite":
         return value.equals("10KiB") ? "tiercache-mapdb" : value.equals("1MiB") ? "tiercache-rocksdb"
             : "tiercache-heap";

@@ -39,7 +39,10 @@ final class Subjects {
   static final List<String> ALL = List.of("tiercache-heap", "tiercache-mapdb", "tiercache-mapdb-lost-on-crash",
       "tiercache-rocksdb",
       "tiercache-composite", "caffeine-raw", "caffeine-jcache", "ehcache-heap", "ehcache-disk", "mapdb-raw",
-      "rocksdb-raw");
+      "rocksdb-raw", "tiercache-redis", "tiercache-heap-redis", "lettuce-raw");
+
+  /** The system property naming the Redis server of the Redis subjects (benchmarks/run.sh redis starts one). */
+  static final String REDIS_PROPERTY = "tiercache.bench.redis";
 
   private Subjects() { }
 
@@ -67,6 +70,12 @@ final class Subjects {
         return mapdb(directory);
       case "rocksdb-raw":
         return rocksdb(directory);
+      case "tiercache-redis":
+        return tiercache(directory, storeByValue, redisSettings(), "redis");
+      case "tiercache-heap-redis": // the heap in front of Redis as its near cache
+        return tiercache(directory, storeByValue, redisSettings(), "heap", "redis");
+      case "lettuce-raw":
+        return lettuce();
       default:
         throw new IllegalArgumentException("unknown subject " + name + "; known: " + ALL);
     }
@@ -91,6 +100,52 @@ final class Subjects {
     settings.forEach(builder::tierSetting);
     Cache<Object, Object> cache = manager.createCache("benchmark", builder.build());
     return new JCacheSubject(cache, manager);
+  }
+
+  static String redisUri() {
+    String uri = System.getProperty(REDIS_PROPERTY);
+    if (uri == null || uri.isBlank()) {
+      throw new IllegalStateException("The Redis subjects need a server: run benchmarks/run.sh redis, or pass -D"
+          + REDIS_PROPERTY + "=redis://host:port");
+    }
+    return uri;
+  }
+
+  private static java.util.Map<String, Object> redisSettings() {
+    return java.util.Map.of("redis.uri", redisUri(), "redis.namespace", "benchmark-" + System.nanoTime(),
+        "redis.events", false);
+  }
+
+  /** Raw Lettuce: GET and SET of the bytes, one multiplexed connection, as the Redis tier's own. */
+  private static Subject lettuce() {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redisUri());
+    io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> connection =
+        client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+    io.lettuce.core.api.sync.RedisCommands<byte[], byte[]> commands = connection.sync();
+    byte[] prefix = ("raw-" + System.nanoTime() + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return new BytesSubject() {
+      private byte[] named(byte[] key) {
+        byte[] name = java.util.Arrays.copyOf(prefix, prefix.length + key.length);
+        System.arraycopy(key, 0, name, prefix.length, key.length);
+        return name;
+      }
+
+      @Override
+      byte[] read(byte[] key) {
+        return commands.get(named(key));
+      }
+
+      @Override
+      void write(byte[] key, byte[] value) {
+        commands.set(named(key), value);
+      }
+
+      @Override
+      public void close() {
+        connection.close();
+        client.shutdown();
+      }
+    };
   }
 
   private static Subject jcache(String provider, boolean storeByValue) {

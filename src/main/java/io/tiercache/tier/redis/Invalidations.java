@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * tracking was confirmed: a connection that drops turns it off and empties it (invalidations may be lost
  * while it is down); once it is back, tracking is switched on again and only then does the near cache serve
  * again, starting empty. The set of masters is checked every second, so a failover in a cluster moves
- * tracking to the promoted replica.
+ * tracking to the promoted replica; while the masters the client knows do not serve every slot, the near
+ * cache is off.
  *
  * @param <K> the key type
  */
@@ -79,8 +80,13 @@ final class Invalidations<K> implements AutoCloseable {
     if (closed) {
       return;
     }
+    List<RedisURI> masters = link.masters();
+    if (masters == null) {
+      near.setLive(false); // slots without a known master: their changes could go unheard
+      return;
+    }
     Set<String> current = new HashSet<>();
-    for (RedisURI master : link.masters()) {
+    for (RedisURI master : masters) {
       String address = RedisAddresses.hostAndPort(master);
       current.add(address);
       Tracker tracker = trackers.get(address);
@@ -103,7 +109,7 @@ final class Invalidations<K> implements AutoCloseable {
   }
 
   private synchronized void updateLive() {
-    boolean allConfirmed = !trackers.isEmpty();
+    boolean allConfirmed = !trackers.isEmpty() && link.masters() != null;
     for (Tracker tracker : trackers.values()) {
       allConfirmed &= tracker.confirmed && tracker.isOpen();
     }
@@ -168,6 +174,7 @@ final class Invalidations<K> implements AutoCloseable {
     private final String address;
     private RedisLink.Dedicated dedicated;
     private volatile boolean confirmed;
+    private volatile boolean retired; // closed on purpose: its disconnection says nothing about the others
 
     Tracker(String address) {
       this.address = address;
@@ -219,6 +226,9 @@ final class Invalidations<K> implements AutoCloseable {
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
       confirmed = false;
+      if (retired) {
+        return;
+      }
       near.setLive(false); // invalidations may be missed from now on
     }
 
@@ -238,6 +248,7 @@ final class Invalidations<K> implements AutoCloseable {
     }
 
     void close() {
+      retired = true;
       confirmed = false;
       if (dedicated != null) {
         dedicated.close();

@@ -33,6 +33,8 @@ final class NearCache<K> {
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
   private final java.util.concurrent.atomic.AtomicIntegerArray writing =
       new java.util.concurrent.atomic.AtomicIntegerArray(STRIPES);
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
   private volatile boolean live;
 
   /** @param maximumEntries how many records it keeps at most */
@@ -42,7 +44,23 @@ final class NearCache<K> {
 
   /** Returns the record kept for {@code key}, or null. */
   Envelope get(K key) {
-    return live ? entries.getIfPresent(key) : null;
+    Envelope kept = live ? entries.getIfPresent(key) : null;
+    if (kept != null) {
+      hits.increment();
+    } else {
+      misses.increment();
+    }
+    return kept;
+  }
+
+  /** Returns how many reads it answered. */
+  long hits() {
+    return hits.sum();
+  }
+
+  /** Returns how many reads it could not answer. */
+  long misses() {
+    return misses.sum();
   }
 
   /**

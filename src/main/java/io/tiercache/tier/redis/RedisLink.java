@@ -186,22 +186,27 @@ final class RedisLink implements AutoCloseable {
 
   /**
    * Returns the addresses of the masters now: the server itself, or every master of the cluster as the
-   * client last saw the topology.
+   * client last saw the topology; null while those masters do not serve all 16384 slots (a master failed and
+   * no replica has taken over yet, or the client has not seen the promotion), since keys of the missing slots
+   * may then change on a node this process does not track.
    */
   List<RedisURI> masters() {
     if (!(connection instanceof StatefulRedisClusterConnection)) {
       return List.of(addresses.get(0));
     }
     List<RedisURI> masters = new ArrayList<>();
+    int slots = 0;
     for (RedisClusterNode node : ((StatefulRedisClusterConnection<byte[], byte[]>) connection).getPartitions()) {
       if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
-          && node.getSlots() != null && !node.getSlots().isEmpty()) {
+          && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL) && node.getSlots() != null
+          && !node.getSlots().isEmpty()) {
+        slots += node.getSlots().size();
         RedisURI address = RedisURI.builder(addresses.get(0)).withHost(node.getUri().getHost())
             .withPort(node.getUri().getPort()).build();
         masters.add(address);
       }
     }
-    return masters;
+    return slots == 16384 ? masters : null;
   }
 
   /**

@@ -653,6 +653,16 @@ public final class RedisTier<K> implements Tier<K> {
     return near == null ? -1 : near.size();
   }
 
+  /** Returns how many reads the near cache answered (0 without one). */
+  public long nearCacheHits() {
+    return near == null ? 0 : near.hits();
+  }
+
+  /** Returns how many reads the near cache could not answer (0 without one). */
+  public long nearCacheMisses() {
+    return near == null ? 0 : near.misses();
+  }
+
   @Override
   public <T> T unwrap(Class<T> type) {
     if (type.isInstance(this)) {
