@@ -68,6 +68,22 @@ class RedisFailureTest {
   }
 
   @Test
+  void aFlushOfTheServerEmptiesTheNearCache() throws Exception {
+    try (RedisServer server = RedisServer.start(); CacheManager manager = TestCaches.newManager()) {
+      Cache<String, String> cache = manager.createCache("c", redis(server.uri()).tiers("heap", "redis").build());
+      cache.put("k", "v");
+      assertThat(cache.get("k")).isEqualTo("v");
+      assertThat(cache.get("k")).isEqualTo("v");
+      server.cli("FLUSHALL");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (cache.get("k") != null) {
+        assertThat(System.nanoTime()).as("the flush reached the near cache within 2 s").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+    }
+  }
+
+  @Test
   void readsAreMissesWhileTheServerIsDownWhenSoConfigured() {
     try (RedisServer server = RedisServer.start(); CacheManager manager = TestCaches.newManager()) {
       Cache<String, String> cache = manager.createCache("c", redis(server.uri())

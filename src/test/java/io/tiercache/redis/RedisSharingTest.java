@@ -108,6 +108,65 @@ class RedisSharingTest {
   }
 
   @Test
+  void putIfAbsentAndCompareAndReplaceRaceCorrectlyBetweenTwoClients() throws Exception {
+    String uri = RedisServer.shared().uri();
+    String namespace = namespace();
+    try (CacheManager first = TestCaches.newManager(); CacheManager second = TestCaches.newManager()) {
+      // two managers: two tiers with their own connections and local locks, as two processes would have
+      List<Cache<String, Integer>> clients = new ArrayList<>();
+      for (CacheManager manager : List.of(first, second)) {
+        clients.add(manager.createCache("race", TierCacheConfiguration.builder(String.class, Integer.class)
+            .redis(uri).tiers("heap", "redis").tierSetting("redis.namespace", namespace).build()));
+      }
+      clients.get(0).put("counter", 0);
+      int threadsPerClient = 4;
+      int increments = 300;
+      int keys = 100;
+      java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> winners =
+          new java.util.concurrent.ConcurrentHashMap<>();
+      java.util.concurrent.ConcurrentHashMap<String, Integer> winningValue = new java.util.concurrent.ConcurrentHashMap<>();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+          2 * threadsPerClient);
+      List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+      for (int t = 0; t < 2 * threadsPerClient; t++) {
+        Cache<String, Integer> cache = clients.get(t % 2);
+        int thread = t;
+        work.add(pool.submit(() -> {
+          for (int k = 0; k < keys; k++) {
+            if (cache.putIfAbsent("p" + k, thread)) {
+              winners.computeIfAbsent("p" + k, key -> new java.util.concurrent.atomic.AtomicInteger())
+                  .incrementAndGet();
+              winningValue.put("p" + k, thread);
+            }
+          }
+          for (int i = 0; i < increments; i++) {
+            while (true) {
+              Integer current = cache.get("counter");
+              if (cache.replace("counter", current, current + 1)) {
+                break;
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> future : work) {
+        future.get(120, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      for (int k = 0; k < keys; k++) {
+        assertThat(winners.get("p" + k)).as("winners of p%d", k).hasValue(1);
+        for (Cache<String, Integer> cache : clients) {
+          assertThat(cache.get("p" + k)).isEqualTo(winningValue.get("p" + k));
+        }
+      }
+      for (Cache<String, Integer> cache : clients) {
+        assertThat(cache.get("counter")).isEqualTo(2 * threadsPerClient * increments);
+      }
+    }
+  }
+
+  @Test
   void theNearCacheSeesAnotherJvmsWritesInOrderAndWithinABoundedDelay() throws Exception {
     String uri = RedisServer.shared().uri();
     String namespace = namespace();

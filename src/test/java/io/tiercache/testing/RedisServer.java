@@ -58,6 +58,7 @@ public final class RedisServer implements AutoCloseable {
   /** Starts a server on {@code port} with extra {@code redis-server} arguments (such as cluster settings). */
   public static RedisServer start(int port, List<String> extraArguments) {
     RedisServer server = new RedisServer(port, extraArguments);
+    server.clearDirectory(); // a node of an earlier run on the same port would come up knowing its old cluster
     server.launch();
     synchronized (RedisServer.class) {
       STARTED.add(server);
@@ -101,6 +102,19 @@ public final class RedisServer implements AutoCloseable {
         Integer.toString(port)));
     line.addAll(List.of(command));
     return run(line);
+  }
+
+  private void clearDirectory() {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (var paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot clear " + directory, e);
+    }
   }
 
   private synchronized void launch() {
