@@ -75,6 +75,11 @@ final class CacheFactory {
           RemoteEvents.publish(events, key, old, current, atMillis);
         }
       }
+
+      @Override
+      public boolean listening() {
+        return events.isTracking();
+      }
     };
     CacheSettings settings = manager.configurationSource().settingsFor(name, programmaticSettings(configuration));
     if (!configuration.isHeapBoundSet()) {

@@ -355,7 +355,7 @@ public final class ConfigurationSource {
       if (!scheme.equalsIgnoreCase("redis") && !scheme.equalsIgnoreCase("rediss")) {
         throw invalid(section.getValue(hasUri ? "redis.uri" : "redis.cluster").origin(),
             hasUri ? "redis.uri" : "redis.cluster", "of cache '" + cacheName + "' is '"
-            + address.replaceAll("//[^@/]*@", "//") + "'; it must start with redis:// (or rediss:// for TLS)");
+            + io.tiercache.tier.redis.RedisAddresses.withoutCredentials(address) + "'; it must start with redis:// (or rediss:// for TLS)");
       }
     }
     return options;

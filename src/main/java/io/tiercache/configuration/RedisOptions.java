@@ -87,7 +87,7 @@ public final class RedisOptions {
 
   @Override
   public String toString() {
-    return "RedisOptions[uri=" + (uri.isEmpty() ? "-" : uri.replaceAll("//[^@/]*@", "//")) + ", cluster="
+    return "RedisOptions[uri=" + (uri.isEmpty() ? "-" : io.tiercache.tier.redis.RedisAddresses.withoutCredentials(uri)) + ", cluster="
         + cluster.size() + " seeds, namespace=" + namespace + "]";
   }
 }

@@ -34,4 +34,12 @@ public interface TierListener<K> {
    */
   default void onRemoteChange(K key, Envelope old, Envelope current, long atMillis) {
   }
+
+  /**
+   * Returns true while someone listens for what this listener is told, so a tier may skip work done only to
+   * tell it (the Redis tier's sweep for expired entries nobody reads). The default says no.
+   */
+  default boolean listening() {
+    return false;
+  }
 }

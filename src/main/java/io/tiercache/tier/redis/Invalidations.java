@@ -8,6 +8,7 @@ import io.lettuce.core.api.push.PushMessage;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,19 @@ final class Invalidations<K> implements AutoCloseable {
   private final Map<String, Tracker> trackers = new HashMap<>(); // by host:port; guarded by this
   private ScheduledFuture<?> check;
   private volatile boolean closed;
+  /** Raised by every disconnection, so a check that raced with one cannot switch the near cache on. */
+  private final java.util.concurrent.atomic.AtomicLong disconnections = new java.util.concurrent.atomic.AtomicLong();
+  /**
+   * Where pushes are applied: decoding a key may ask Redis for a class id, which must never happen on the I/O
+   * thread that delivers the push (it would wait for itself). One thread for the process keeps each
+   * connection's pushes in order.
+   */
+  private static final java.util.concurrent.ExecutorService APPLYING =
+      java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "tiercache-redis-invalidations");
+        thread.setDaemon(true);
+        return thread;
+      });
 
   /**
    * @param keyDecoder turns the key bytes of an invalidated entry back into its key
@@ -75,7 +89,11 @@ final class Invalidations<K> implements AutoCloseable {
     }
   }
 
-  /** Opens tracking on new masters, closes it on nodes that are masters no more, and re-enables dropped ones. */
+  /**
+   * Opens tracking on new masters, closes it on nodes that are masters no more, re-enables dropped ones, and
+   * pings every tracking connection (a connection that died silently fails the ping; one that answers has
+   * delivered every push sent before the answer).
+   */
   synchronized void reconcile() {
     if (closed) {
       return;
@@ -86,35 +104,49 @@ final class Invalidations<K> implements AutoCloseable {
       return;
     }
     Set<String> current = new HashSet<>();
+    boolean changed = false;
     for (RedisURI master : masters) {
       String address = RedisAddresses.hostAndPort(master);
       current.add(address);
       Tracker tracker = trackers.get(address);
       if (tracker == null) {
+        changed = true;
         tracker = new Tracker(address);
         trackers.put(address, tracker);
-        tracker.open(master);
+      }
+      if (tracker.dedicated == null) {
+        tracker.open(master); // a first attempt, or one that failed before
       } else if (!tracker.confirmed && tracker.isOpen()) {
         tracker.enable();
       }
     }
-    trackers.entrySet().removeIf(entry -> {
-      if (!current.contains(entry.getKey())) {
-        entry.getValue().close();
-        return true;
+    for (String address : new ArrayList<>(trackers.keySet())) {
+      if (!current.contains(address)) {
+        changed = true;
+        trackers.remove(address).close();
       }
-      return false;
-    });
+    }
+    if (changed) {
+      // a master that was not tracked until now may have changed keys meanwhile: start again, empty
+      near.setLive(false);
+    }
+    for (Tracker tracker : trackers.values()) {
+      tracker.ping();
+    }
     updateLive();
   }
 
   private synchronized void updateLive() {
+    long before = disconnections.get();
     boolean allConfirmed = !trackers.isEmpty() && link.masters() != null;
     for (Tracker tracker : trackers.values()) {
       allConfirmed &= tracker.confirmed && tracker.isOpen();
     }
     if (allConfirmed != near.isLive()) {
       near.setLive(allConfirmed);
+    }
+    if (allConfirmed && disconnections.get() != before) {
+      near.setLive(false); // a connection dropped while this check ran: the next check decides again
     }
   }
 
@@ -181,6 +213,9 @@ final class Invalidations<K> implements AutoCloseable {
     }
 
     void open(RedisURI master) {
+      if (dedicated != null) {
+        return;
+      }
       try {
         dedicated = link.connectDedicated(master);
       } catch (RuntimeException e) {
@@ -188,13 +223,26 @@ final class Invalidations<K> implements AutoCloseable {
             keys.prefix(), address, RedisLink.reason(e));
         return;
       }
-      dedicated.connection.addListener(this::onPushQuietly);
+      dedicated.connection.addListener(message -> APPLYING.execute(() -> onPushQuietly(message)));
       dedicated.connection.addListener(this);
       enable();
     }
 
     boolean isOpen() {
       return dedicated != null && dedicated.connection.isOpen();
+    }
+
+    /** Checks that the connection still answers; one that does not is no longer trusted to deliver pushes. */
+    void ping() {
+      if (dedicated == null || !confirmed) {
+        return;
+      }
+      try {
+        dedicated.connection.sync().ping();
+      } catch (RuntimeException e) {
+        confirmed = false;
+        near.setLive(false);
+      }
     }
 
     /** Switches tracking on (off first: a reconnected connection may or may not still have it). */
@@ -229,6 +277,7 @@ final class Invalidations<K> implements AutoCloseable {
       if (retired) {
         return;
       }
+      disconnections.incrementAndGet();
       near.setLive(false); // invalidations may be missed from now on
     }
 

@@ -81,8 +81,11 @@ final class NearCache<K> {
       return;
     }
     int stripe = stripe(key);
+    // The stamp moves on with every record kept. Of two reads that took the same stamp, the first to arrive
+    // is kept and the second removes it again (before its caller sees its own, possibly newer, value): so a
+    // value read before another thread's newer read returned can never be served after it.
     entries.asMap().compute(key, (k, kept) ->
-        live && writing.get(stripe) == 0 && stripes.get(stripe) == stamp ? envelope : kept);
+        live && writing.get(stripe) == 0 && stripes.compareAndSet(stripe, stamp, stamp + 1) ? envelope : null);
   }
 
   /** Forgets {@code key}: Redis changed it. */

@@ -4,8 +4,11 @@ import io.lettuce.core.RedisURI;
 import java.net.URI;
 import java.util.Locale;
 
-/** Turns the configured addresses into Lettuce's {@link RedisURI}s, and into text without credentials. */
-final class RedisAddresses {
+/**
+ * Turns the configured addresses into Lettuce's {@link RedisURI}s, and into text without credentials (public for
+ * the configuration's messages).
+ */
+public final class RedisAddresses {
 
   private RedisAddresses() { }
 
@@ -21,7 +24,9 @@ final class RedisAddresses {
     try {
       uri = URI.create(address.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + shown + "' is not a URI", e);
+      // not chained: the parser's message quotes the whole address, password included
+      throw new IllegalArgumentException("'" + shown + "' is not a URI (special characters in a password must be"
+          + " percent-encoded, or set it as redis.password)");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
@@ -34,23 +39,33 @@ final class RedisAddresses {
     try {
       parsed = RedisURI.create(address.trim());
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("'" + shown + "' is not a Redis URI: " + e.getMessage(), e);
+      throw new IllegalArgumentException("'" + shown + "' is not a Redis URI"); // its message may quote it
     }
     if (settings.password() != null) {
       if (settings.user() != null) {
         parsed.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider.from(
             () -> io.lettuce.core.RedisCredentials.just(settings.user(), settings.password())));
       } else {
+        String user = userOf(uri); // the URI's user, if it names one, with the configured password
         parsed.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider.from(
-            () -> io.lettuce.core.RedisCredentials.just(null, settings.password())));
+            () -> io.lettuce.core.RedisCredentials.just(user, settings.password())));
       }
     }
     parsed.setTimeout(settings.timeout());
     return parsed;
   }
 
+  private static String userOf(URI uri) {
+    String userInfo = uri.getUserInfo();
+    if (userInfo == null) {
+      return null;
+    }
+    String user = userInfo.contains(":") ? userInfo.substring(0, userInfo.indexOf(':')) : "";
+    return user.isEmpty() ? null : user;
+  }
+
   /** Returns {@code address} with any user and password removed, for logs and messages. */
-  static String withoutCredentials(String address) {
+  public static String withoutCredentials(String address) {
     String trimmed = address.trim();
     int scheme = trimmed.indexOf("://");
     int at = trimmed.lastIndexOf('@');

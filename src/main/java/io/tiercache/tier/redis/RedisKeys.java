@@ -18,6 +18,7 @@ final class RedisKeys {
   private final byte[] leasePrefix;
   private final byte[] classes;
   private final byte[] channel;
+  private final byte[] expiries;
   private final byte[] scanPattern;
   private final String prefix;
 
@@ -28,6 +29,8 @@ final class RedisKeys {
     this.leasePrefix = (prefix + "l").getBytes(StandardCharsets.US_ASCII);
     this.classes = (prefix + "classes").getBytes(StandardCharsets.US_ASCII);
     this.channel = (prefix + "changes").getBytes(StandardCharsets.US_ASCII);
+    // not "e...": every key starting with the entry prefix is tracked, and the index must not invalidate
+    this.expiries = (prefix + "index:expiry").getBytes(StandardCharsets.US_ASCII);
     this.scanPattern = (prefix + "e{*").getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -64,6 +67,11 @@ final class RedisKeys {
   /** Returns the channel the cache's changes are published on. */
   byte[] channel() {
     return channel.clone();
+  }
+
+  /** Returns the key of the sorted set of key bytes by expiry instant, which the expiry sweep reads. */
+  byte[] expiries() {
+    return expiries.clone();
   }
 
   /** Returns the SCAN pattern matching every entry key of the cache. */

@@ -50,17 +50,20 @@ final class RedisLink implements AutoCloseable {
   private final AbstractRedisClient client;
   private final StatefulConnection<byte[], byte[]> connection;
   private final RedisClusterCommands<byte[], byte[]> commands;
+  private final io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> async;
   private final ClientResources resources;
   private final String where;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private RedisLink(RedisSettings settings, List<RedisURI> addresses, AbstractRedisClient client,
       StatefulConnection<byte[], byte[]> connection, RedisClusterCommands<byte[], byte[]> commands,
-      ClientResources resources) {
+      io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> async, ClientResources resources) {
     this.settings = settings;
     this.addresses = addresses;
     this.client = client;
     this.connection = connection;
     this.commands = commands;
+    this.async = async;
     this.resources = resources;
     this.where = "Redis " + settings.describe();
   }
@@ -87,7 +90,7 @@ final class RedisLink implements AutoCloseable {
     }
     ClientResources resources = acquireResources();
     try {
-      checkKind(settings, addresses.get(0), resources);
+      checkKind(settings, addresses, resources);
       if (settings.isCluster()) {
         RedisClusterClient cluster = RedisClusterClient.create(resources, addresses);
         cluster.setOptions(ClusterClientOptions.builder(clientOptions(settings, null))
@@ -100,7 +103,8 @@ final class RedisLink implements AutoCloseable {
             .build());
         try {
           StatefulRedisClusterConnection<byte[], byte[]> connection = cluster.connect(ByteArrayCodec.INSTANCE);
-          return new RedisLink(settings, addresses, cluster, connection, connection.sync(), resources);
+          return new RedisLink(settings, addresses, cluster, connection, connection.sync(), connection.async(),
+              resources);
         } catch (RuntimeException e) {
           cluster.shutdown(0, 1, TimeUnit.SECONDS);
           throw e;
@@ -110,7 +114,8 @@ final class RedisLink implements AutoCloseable {
       standalone.setOptions(clientOptions(settings, null));
       try {
         StatefulRedisConnection<byte[], byte[]> connection = standalone.connect(ByteArrayCodec.INSTANCE);
-        return new RedisLink(settings, addresses, standalone, connection, connection.sync(), resources);
+        return new RedisLink(settings, addresses, standalone, connection, connection.sync(), connection.async(),
+            resources);
       } catch (RuntimeException e) {
         standalone.shutdown(0, 1, TimeUnit.SECONDS);
         throw e;
@@ -129,13 +134,29 @@ final class RedisLink implements AutoCloseable {
    * cluster node given as {@code redis.uri}, or a standalone server given as {@code redis.cluster}, is refused
    * with a message saying so (Lettuce would otherwise fail later with MOVED or a partition error).
    */
-  private static void checkKind(RedisSettings settings, RedisURI first, ClientResources resources) {
-    RedisClient probe = RedisClient.create(resources, first);
+  private static void checkKind(RedisSettings settings, List<RedisURI> seeds, ClientResources resources) {
+    TierUnavailableException unreachable = null;
+    for (RedisURI seed : seeds) { // a cluster is reachable through any seed; the first that answers decides
+      try {
+        checkKind(settings, seed, resources);
+        return;
+      } catch (TierUnavailableException e) {
+        if (!(e.getCause() instanceof RuntimeException) || !isUnreachable(e.getCause())) {
+          throw e;
+        }
+        unreachable = e;
+      }
+    }
+    throw unreachable;
+  }
+
+  private static void checkKind(RedisSettings settings, RedisURI seed, ClientResources resources) {
+    RedisClient probe = RedisClient.create(resources, seed);
     probe.setOptions(clientOptions(settings, null));
     try (StatefulRedisConnection<byte[], byte[]> connection = probe.connect(ByteArrayCodec.INSTANCE)) {
-      String info = new String(connection.sync().info("cluster").getBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String info = connection.sync().info("cluster");
       boolean clusterNode = info.contains("cluster_enabled:1");
-      String shown = RedisAddresses.hostAndPort(first);
+      String shown = RedisAddresses.hostAndPort(seed);
       if (clusterNode && !settings.isCluster()) {
         throw new TierUnavailableException("redis.uri names " + shown + ", which is a node of a Redis cluster;"
             + " list the cluster's nodes under redis.cluster instead", null);
@@ -147,7 +168,7 @@ final class RedisLink implements AutoCloseable {
     } catch (TierUnavailableException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new TierUnavailableException("Redis at " + RedisAddresses.hostAndPort(first) + ": " + reason(e), e);
+      throw new TierUnavailableException("Redis at " + RedisAddresses.hostAndPort(seed) + ": " + reason(e), e);
     } finally {
       probe.shutdown(0, 1, TimeUnit.SECONDS);
     }
@@ -169,6 +190,11 @@ final class RedisLink implements AutoCloseable {
   /** Returns the commands of the main connection, thread-safe and multiplexed. */
   RedisClusterCommands<byte[], byte[]> commands() {
     return commands;
+  }
+
+  /** Returns the asynchronous commands of the main connection, for work nobody waits for. */
+  io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> async() {
+    return async;
   }
 
   /** Returns the settings. */
@@ -274,6 +300,7 @@ final class RedisLink implements AutoCloseable {
       }
       String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
       if (message.contains("not connected") || message.contains("connection closed")
+          || message.contains("connection disconnected")
           || message.contains("clusterdown") || message.contains("connection reset")) {
         return true;
       }
@@ -343,6 +370,9 @@ final class RedisLink implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // the shared resources are released once per link
+    }
     try {
       connection.close();
     } catch (RuntimeException ignored) {

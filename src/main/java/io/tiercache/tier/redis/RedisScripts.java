@@ -122,6 +122,15 @@ final class RedisScripts {
       + "redis.call('HSET', KEYS[1], 'L:' .. ARGV[1], id, 'I:' .. id, ARGV[1])\n"
       + "return id\n");
 
+  /**
+   * KEYS: the expiry index. ARGV: key bytes, the instant the sweep looked up to. Removes the key from the index
+   * unless it was indexed again since with a later expiry (a write that raced with the sweep).
+   */
+  static final Script UNINDEX = new Script(""
+      + "local score = redis.call('ZSCORE', KEYS[1], ARGV[1])\n"
+      + "if score and tonumber(score) <= tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) end\n"
+      + "return 1\n");
+
   private RedisScripts() { }
 
   /** A script and its SHA-1, run by digest and sent whole only when the server does not know it yet. */

@@ -72,6 +72,9 @@ public final class RedisTier<K> implements Tier<K> {
   private final NearCache<K> near;          // null without a near cache
   private final LeaseKeeper leases;
   private final DroppedRecords dropped;
+  private final UnreadableRecords unreadable = new UnreadableRecords();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final TierListener<? super K> listener;
   private final long origin = ThreadLocalRandom.current().nextLong();
   private final boolean publishing;
   private final long leaseMillis;
@@ -81,11 +84,13 @@ public final class RedisTier<K> implements Tier<K> {
   private final String description;
   private Invalidations<K> invalidations;   // set once by the factory
   private ChangeFeed feed;                  // set once by the factory
+  private java.util.concurrent.ScheduledFuture<?> sweeping; // set once by the factory
   private volatile String problem;
 
   RedisTier(RedisLink link, RedisKeys keys, Serializer serializer, Clock clock, NearCache<K> near,
-      LeaseKeeper leases, boolean publishing) {
+      LeaseKeeper leases, boolean publishing, TierListener<? super K> listener) {
     RedisSettings settings = link.settings();
+    this.listener = listener;
     this.link = link;
     this.keys = keys;
     this.serializer = serializer;
@@ -102,9 +107,16 @@ public final class RedisTier<K> implements Tier<K> {
     this.dropped = new DroppedRecords(description);
   }
 
-  void attach(Invalidations<K> invalidations, ChangeFeed feed) {
+  void attach(Invalidations<K> invalidations) {
     this.invalidations = invalidations;
+  }
+
+  void attach(ChangeFeed feed) {
     this.feed = feed;
+  }
+
+  void attach(java.util.concurrent.ScheduledFuture<?> sweeping) {
+    this.sweeping = sweeping;
   }
 
   @Override
@@ -209,7 +221,8 @@ public final class RedisTier<K> implements Tier<K> {
 
   /**
    * The envelope of a record read under {@code keyBytes}, or null when the record is damaged (it is then
-   * dropped and counted). The value decodes lazily; one that fails to decode is dropped too.
+   * deleted and counted: damaged bytes are damaged for every process) or when this process already found it
+   * undecodable. The value decodes lazily.
    *
    * @param token the lease token the caller holds, or empty
    */
@@ -221,25 +234,34 @@ public final class RedisTier<K> implements Tier<K> {
           + " wrote to the cache's keys in Redis");
       return null;
     }
+    if (unreadable.isUnreadable(keyBytes, record)) {
+      return null;
+    }
     RecordFormat.checkSerializer(record, serializer, description);
     return Envelope.decoded(RecordFormat.expireAt(record), record, serializer,
-        stored -> decodeValue(keyBytes, stored, token));
+        stored -> decodeValue(keyBytes, stored));
   }
 
-  private Object decodeValue(byte[] keyBytes, byte[] record, byte[] token) {
+  /**
+   * Decodes a value. One this process cannot decode (its class is missing here, changed, or not allowlisted
+   * here) is left in Redis for the processes that can, and read as absent by this one from then on: one
+   * process must never delete what others share because its own class path or allowlist differs.
+   */
+  private Object decodeValue(byte[] keyBytes, byte[] record) {
     int offset = RecordFormat.valueOffset(record);
     try {
       return serializer.deserialize(record, offset, record.length - offset);
     } catch (RuntimeException undecodable) {
-      drop(keyBytes, record, token);
+      unreadable.remember(keyBytes, record);
       String reason = String.valueOf(undecodable.getMessage());
-      dropped.logOnce(reason, "its value cannot be decoded any more: " + reason);
-      throw new UndecodableRecordException("A record of " + description + " cannot be decoded and was dropped: "
-          + reason, undecodable);
+      dropped.logOnce(reason, "its value cannot be decoded in this process (" + reason + "); it stays in Redis"
+          + " for processes that can, and reads as absent here");
+      throw new UndecodableRecordException("A record of " + description + " cannot be decoded here and reads as"
+          + " absent in this process: " + reason, undecodable);
     }
   }
 
-  /** Deletes a damaged or undecodable record if it is still exactly that one, and counts it. */
+  /** Deletes a damaged record if it is still exactly that one, and counts it. */
   private void drop(byte[] keyBytes, byte[] record, byte[] token) {
     try {
       Long deleted = RedisScripts.DROP.run(commands(), ScriptOutputType.INTEGER,
@@ -293,6 +315,7 @@ public final class RedisTier<K> implements Tier<K> {
         byte[] stored = encode(keyBytes, replacement);
         commit(entry, lease, token, SET, stored, expiryArgument(replacement.expireAtMillis()), keyBytes);
         settled = true;
+        index(keyBytes, replacement.expireAtMillis());
         return replacement;
       } finally {
         held.release();
@@ -337,9 +360,10 @@ public final class RedisTier<K> implements Tier<K> {
     Long done;
     byte[] head = publishing && operation != RELEASE ? ChangeFeed.head(origin, clock.millis()) : EMPTY;
     try {
-      // not retried: a commit that may have reached the server must not run twice
-      done = RedisScripts.COMMIT.run(commands(), ScriptOutputType.INTEGER, new byte[][] {entry, lease}, token,
-          operation, record, expireAt, keys.channel(), head, keyBytes);
+      // retried only while refused before it was sent; one that may have run is never sent twice (and the
+      // token makes a second run a no-op in any case)
+      done = withRetry(() -> RedisScripts.COMMIT.run(commands(), ScriptOutputType.INTEGER,
+          new byte[][] {entry, lease}, token, operation, record, expireAt, keys.channel(), head, keyBytes));
     } catch (RuntimeException e) {
       throw failed("writing a key", e);
     }
@@ -385,6 +409,7 @@ public final class RedisTier<K> implements Tier<K> {
         }
         reached();
         if (left == null || left < 0) {
+          index(keyBytes, envelope.expireAtMillis());
           return;
         }
         if (System.nanoTime() > deadline) {
@@ -418,6 +443,7 @@ public final class RedisTier<K> implements Tier<K> {
           Arrays.copyOf(record, RecordFormat.HEADER_BYTES), Arrays.copyOf(moved, RecordFormat.HEADER_BYTES),
           expiryArgument(expireAtMillis));
       reached();
+      index(keyBytes, expireAtMillis);
     } catch (RuntimeException e) {
       throw failed("updating an expiry", e);
     } finally {
@@ -455,6 +481,64 @@ public final class RedisTier<K> implements Tier<K> {
   private void endWrite(K key) {
     if (near != null) {
       near.endWrite(key);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------- expiry sweep
+
+  /**
+   * Indexes a record's expiry for {@link #sweep}, without waiting for the reply: an index entry lost to a crash
+   * costs only the event of an entry nobody reads, which Redis reclaims all the same.
+   */
+  private void index(byte[] keyBytes, long expireAt) {
+    if (!publishing || expireAt == ETERNAL_MARK) {
+      return;
+    }
+    try {
+      link.async().zadd(keys.expiries(), (double) expireAt, keyBytes);
+    } catch (RuntimeException e) {
+      // as if lost to a crash
+    }
+  }
+
+  /** How long an entry must have been expired before the sweep reports it; an access reports it at once. */
+  static final long SWEEP_DELAY_MILLIS = 1_000;
+
+  /**
+   * Reports entries that expired and that nobody read since: while this process has listeners, it removes
+   * entries expired for at least {@link #SWEEP_DELAY_MILLIS}, through {@link #compute} (so exactly one process
+   * removes each, and the change reaches the others as an expiry), and tells the listener. Without it, such an
+   * entry would vanish in Redis's own reclamation without any event.
+   */
+  void sweep() {
+    if (!publishing || !listener.listening()) {
+      return;
+    }
+    long cutoff = clock.millis() - SWEEP_DELAY_MILLIS;
+    List<byte[]> due = commands().zrangebyscore(keys.expiries(), io.lettuce.core.Range.create(0, cutoff),
+        io.lettuce.core.Limit.create(0, 256));
+    byte[] until = Long.toString(cutoff).getBytes(StandardCharsets.US_ASCII);
+    for (byte[] keyBytes : due) {
+      try {
+        K key = decodeKey(keyBytes);
+        Envelope[] expired = new Envelope[1];
+        Envelope kept = compute(key, (k, current) -> {
+          if (current != null && current.expireAtMillis() <= cutoff) {
+            expired[0] = current;
+            return null;
+          }
+          return current;
+        });
+        if (expired[0] != null) {
+          listener.onRemoval(key, expired[0], io.tiercache.tier.RemovalCause.EXPIRED); // once committed
+        } else if (kept != null) {
+          index(keyBytes, kept.expireAtMillis()); // its expiry moved later: indexed again, not forgotten
+        }
+      } catch (RuntimeException e) {
+        // an undecodable key or record, or Redis failing: unindexed all the same
+      }
+      RedisScripts.UNINDEX.run(commands(), ScriptOutputType.INTEGER, new byte[][] {keys.expiries()}, keyBytes,
+          until);
     }
   }
 
@@ -520,9 +604,9 @@ public final class RedisTier<K> implements Tier<K> {
           try {
             key = decodeKey(keyBytes);
           } catch (RuntimeException undecodable) {
-            drop(keyBytes, value.getValue(), EMPTY);
-            dropped.logOnce("key: " + undecodable.getMessage(), "its key cannot be decoded any more: "
-                + undecodable.getMessage());
+            // left for the processes that can read it, like an undecodable value
+            dropped.logOnce("key: " + undecodable.getMessage(), "its key cannot be decoded in this process: "
+                + undecodable.getMessage() + "; it stays in Redis and is skipped here");
             continue;
           }
           ready.add(Map.entry(key, envelope));
@@ -583,6 +667,8 @@ public final class RedisTier<K> implements Tier<K> {
         }
         cursor = batch;
       }
+      byte[] index = keys.expiries();
+      withRetry(() -> commands().unlink(index)); // its entries all name deleted keys now
     } catch (RuntimeException e) {
       throw failed("clearing", e);
     } finally {
@@ -673,6 +759,12 @@ public final class RedisTier<K> implements Tier<K> {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (sweeping != null) {
+      sweeping.cancel(false);
+    }
     if (feed != null) {
       feed.close();
     }
@@ -690,6 +782,9 @@ public final class RedisTier<K> implements Tier<K> {
       key = decodeKey(change.keyBytes);
     } catch (RuntimeException undecodable) {
       return; // a key this process cannot read: it cannot be asked for here either
+    }
+    if (near != null) {
+      near.invalidate(key); // the push may come later: a listener reading the key must not get an older value
     }
     Envelope old = change.oldRecord == null ? null : decode(change.keyBytes, change.oldRecord, EMPTY);
     Envelope current = change.newRecord == null ? null : decode(change.keyBytes, change.newRecord, EMPTY);

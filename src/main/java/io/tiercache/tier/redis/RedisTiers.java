@@ -7,19 +7,25 @@ import io.tiercache.tier.TierUnavailableException;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** Opens Redis tiers: connects, checks the server, and starts the near cache's tracking and the change feed. */
 public final class RedisTiers {
 
-  /** Lease renewals and tracking checks of every Redis tier of the process: light, periodic work. */
-  private static final ScheduledExecutorService SCHEDULER = scheduler();
+  /**
+   * The process's background work for Redis tiers, one thread per kind so that none waits for another: lease
+   * renewals must never queue behind a tracking check or a sweep that waits for a slow server.
+   */
+  private static final ScheduledExecutorService RENEWALS = scheduler("tiercache-redis-leases");
+  private static final ScheduledExecutorService TRACKING = scheduler("tiercache-redis-tracking");
+  private static final ScheduledExecutorService SWEEPS = scheduler("tiercache-redis-expiry-sweep");
 
   private RedisTiers() { }
 
-  private static ScheduledExecutorService scheduler() {
+  private static ScheduledExecutorService scheduler(String name) {
     ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "tiercache-redis-upkeep");
+      Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
       return thread;
     });
@@ -34,7 +40,8 @@ public final class RedisTiers {
    * @param cacheName the cache, for thread names and messages
    * @param serializers makes the cache's serializer over the class registry kept in Redis
    * @param clock the cache's clock
-   * @param listener told of changes other processes commit (its {@link TierListener#onRemoteChange})
+   * @param listener told of changes other processes commit (its {@link TierListener#onRemoteChange}) and of
+   *     expired entries the sweep removed
    * @param nearCacheEntries the near cache's bound in entries, or 0 for none
    * @param events true to publish this process's changes and hear those of others
    * @throws TierUnavailableException naming the server and the problem when it cannot be used
@@ -48,19 +55,26 @@ public final class RedisTiers {
       RedisKeys keys = new RedisKeys(settings.namespace());
       Serializer serializer = serializers.apply(ClassRegistry.shared(new RedisClassIds(link, keys)));
       NearCache<K> near = nearCacheEntries > 0 ? new NearCache<>(nearCacheEntries) : null;
-      tier = new RedisTier<>(link, keys, serializer, clock, near, new LeaseKeeper(link, SCHEDULER), events);
-      Invalidations<K> invalidations = null;
+      tier = new RedisTier<>(link, keys, serializer, clock, near, new LeaseKeeper(link, RENEWALS), events,
+          listener);
+      // each part is attached as soon as it exists, so that closing the tier on a later failure closes it
       if (near != null) {
-        invalidations = new Invalidations<>(link, keys, near, tier::decodeKey, SCHEDULER);
+        Invalidations<K> invalidations = new Invalidations<>(link, keys, near, tier::decodeKey, TRACKING);
+        tier.attach(invalidations);
         invalidations.start();
       }
-      ChangeFeed feed = null;
       if (events) {
         RedisTier<K> self = tier;
-        feed = ChangeFeed.subscribe(link, keys.channel(), tier.origin(), cacheName,
-            change -> self.deliver(change, listener));
+        tier.attach(ChangeFeed.subscribe(link, keys.channel(), tier.origin(), cacheName,
+            change -> self.deliver(change, listener)));
+        tier.attach(SWEEPS.scheduleWithFixedDelay(() -> {
+          try {
+            self.sweep();
+          } catch (RuntimeException e) {
+            // Redis unreachable: the next round tries again
+          }
+        }, 1, 1, TimeUnit.SECONDS));
       }
-      tier.attach(invalidations, feed);
       return tier;
     } catch (RuntimeException e) {
       if (tier != null) {
