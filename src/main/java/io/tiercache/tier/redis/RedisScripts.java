@@ -72,12 +72,15 @@ final class RedisScripts {
       + "  if left < 0 then left = 0 end\n"
       + "  return left\n"
       + "end\n"
+      + "if ARGV[4] == '' then\n" // nobody hears of it: the old record is not fetched
+      + "  if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[1])\n"
+      + "  else redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) end\n"
+      + "  return -1\n"
+      + "end\n"
       + "local old\n"
       + "if ARGV[2] == '' then old = redis.call('SET', KEYS[1], ARGV[1], 'GET')\n"
       + "else old = redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2], 'GET') end\n"
-      + "if ARGV[4] ~= '' then\n"
-      + "  redis.call('PUBLISH', ARGV[3], ARGV[4] .. frame(ARGV[5]) .. frame(ARGV[1]) .. frame(old))\n"
-      + "end\n"
+      + "redis.call('PUBLISH', ARGV[3], ARGV[4] .. frame(ARGV[5]) .. frame(ARGV[1]) .. frame(old))\n"
       + "return -1\n");
 
   /**
