@@ -152,17 +152,9 @@ final class TierAssembly {
    */
   private static <K> Tier<K> redis(Inputs<K> in) {
     CacheSettings settings = in.settings;
-    io.tiercache.configuration.RedisOptions options = settings.redis();
-    String namespace = options.namespace().isEmpty()
-        ? in.managerUri + "/" + in.cacheName : options.namespace();
-    RedisSettings redis;
-    try {
-      redis = new RedisSettings(options.uri(), options.cluster(), options.user(), options.password(), namespace,
-          options.timeout(), options.lease(), options.expiryGrace(), options.missWhenUnreachable()
-          ? RedisSettings.WhenUnreachable.MISS : RedisSettings.WhenUnreachable.FAIL);
-    } catch (IllegalArgumentException e) {
-      throw new io.tiercache.configuration.ConfigurationException("Cache '" + in.cacheName + "': "
-          + e.getMessage(), e);
+    RedisSettings redis = settings.redis();
+    if (redis.namespace().isEmpty()) {
+      redis = redis.withNamespace(in.managerUri + "/" + in.cacheName);
     }
     long nearCache = 0;
     if (settings.tiers().contains(TierNames.HEAP)) {
@@ -171,7 +163,7 @@ final class TierAssembly {
     try {
       Tier<K> tier = RedisTiers.open(redis, in.cacheName, registry -> serializerDecorator.apply(new KryoSerializer(
           registry, ClassAllowlist.of(settings.allowlist()), in.classLoader, "cache '" + in.cacheName + "'")),
-          in.clock, in.listener, nearCache, options.events());
+          in.clock, in.listener, nearCache, redis.events());
       if (settings.transientStore()) {
         try {
           tier.clear(); // transient: the cache starts empty, here for every process sharing the namespace

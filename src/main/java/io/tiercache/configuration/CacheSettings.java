@@ -37,12 +37,13 @@ public final class CacheSettings {
   private final long rocksdbMaximumEntries;
   private final long rocksdbMaximumBytes;
   private final boolean rocksdbSync;
-  private final RedisOptions redis;
+  private final io.tiercache.tier.redis.RedisSettings redis;
 
   CacheSettings(List<String> tiers, boolean strict, boolean transientStore, String strategyName,
       Map<String, String> strategyOptions, String serializerName, List<String> allowlist, long heapMaximumSize,
       MapDbMode mapdbMode, long mapdbMaximumEntries, long mapdbMaximumBytes, boolean mapdbTransactions,
-      long rocksdbMaximumEntries, long rocksdbMaximumBytes, boolean rocksdbSync, RedisOptions redis) {
+      long rocksdbMaximumEntries, long rocksdbMaximumBytes, boolean rocksdbSync,
+      io.tiercache.tier.redis.RedisSettings redis) {
     this.tiers = List.copyOf(tiers);
     this.strict = strict;
     this.transientStore = transientStore;
@@ -61,8 +62,11 @@ public final class CacheSettings {
     this.redis = redis;
   }
 
-  /** Returns the Redis tier's settings (meaningful when {@link #tiers()} lists redis). */
-  public RedisOptions redis() {
+  /**
+   * Returns the Redis tier's settings, checked, with an empty namespace when none was configured; null unless
+   * {@link #tiers()} lists redis.
+   */
+  public io.tiercache.tier.redis.RedisSettings redis() {
     return redis;
   }
 

@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
+import io.tiercache.tier.redis.RedisAddresses;
+import io.tiercache.tier.redis.RedisSettings;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
@@ -309,7 +311,7 @@ public final class ConfigurationSource {
       throw invalid(section.getValue("mapdb.mode").origin(), "mapdb.mode", "is '" + mode
           + "'; allowed: file, file-lost-on-crash, direct");
     }
-    RedisOptions redis = redis(section, cacheName, tiers);
+    RedisSettings redis = redis(section, cacheName, tiers);
     return new CacheSettings(tiers, bool(section, "strict"), bool(section, "transient"),
         string(section, "strategy.name"), strategyOptions, serializer, allowlist,
         limit(section, "heap.maximum-size"), mapdbMode, limit(section, "mapdb.maximum-entries"),
@@ -322,43 +324,45 @@ public final class ConfigurationSource {
    * Reads and checks the redis section; where the tiers list redis, also that the layout is one the Redis tier
    * supports and that exactly one of uri and cluster says where the server is.
    */
-  private static RedisOptions redis(Config section, String cacheName, List<String> tiers) {
+  private static RedisSettings redis(Config section, String cacheName, List<String> tiers) {
     String when = string(section, "redis.when-unreachable");
     if (!when.equals("fail") && !when.equals("miss")) {
       throw invalid(section.getValue("redis.when-unreachable").origin(), "redis.when-unreachable", "is '" + when
           + "'; allowed: fail, miss");
     }
-    RedisOptions options = new RedisOptions(string(section, "redis.uri").trim(),
-        stringList(section, "redis.cluster"), string(section, "redis.user"), string(section, "redis.password"),
-        string(section, "redis.namespace"), duration(section, "redis.timeout"), duration(section, "redis.lease"),
-        duration(section, "redis.expiry-grace", true), when.equals("miss"), bool(section, "redis.events"));
+    String uri = string(section, "redis.uri").trim();
+    List<String> cluster = stringList(section, "redis.cluster");
+    java.time.Duration timeout = duration(section, "redis.timeout");
+    java.time.Duration lease = duration(section, "redis.lease");
+    java.time.Duration grace = duration(section, "redis.expiry-grace", true);
+    boolean events = bool(section, "redis.events");
     if (!tiers.contains("redis")) {
-      return options;
+      return null; // checked all the same, so a typo waits for nobody
     }
     if (!tiers.equals(List.of("redis")) && !tiers.equals(List.of("heap", "redis"))) {
       throw invalid(section.getValue("tiers").origin(), "tiers", "of cache '" + cacheName + "' is " + tiers
           + "; redis is shared by many processes, so it combines only with a heap in front of it as its near"
           + " cache: allowed [redis] or [heap, redis]");
     }
-    boolean hasUri = !options.uri().isEmpty();
-    boolean hasCluster = !options.cluster().isEmpty();
-    if (hasUri == hasCluster) {
+    boolean hasUri = !uri.isEmpty();
+    if (hasUri == !cluster.isEmpty()) {
       ConfigOrigin origin = hasUri ? section.getValue("redis.uri").origin() : section.getValue("tiers").origin();
       throw invalid(origin, hasUri ? "redis.uri" : "redis", "of cache '" + cacheName + "': " + (hasUri
           ? "and redis.cluster are both set; set redis.uri for a standalone server or redis.cluster for a cluster"
           : "the tiers list redis but neither redis.uri (a standalone server) nor redis.cluster (seed nodes of a"
           + " cluster) is set"));
     }
-    List<String> addresses = hasUri ? List.of(options.uri()) : options.cluster();
-    for (String address : addresses) {
+    for (String address : hasUri ? List.of(uri) : cluster) {
       String scheme = address.contains("://") ? address.substring(0, address.indexOf("://")) : "";
       if (!scheme.equalsIgnoreCase("redis") && !scheme.equalsIgnoreCase("rediss")) {
         throw invalid(section.getValue(hasUri ? "redis.uri" : "redis.cluster").origin(),
             hasUri ? "redis.uri" : "redis.cluster", "of cache '" + cacheName + "' is '"
-            + io.tiercache.tier.redis.RedisAddresses.withoutCredentials(address) + "'; it must start with redis:// (or rediss:// for TLS)");
+            + RedisAddresses.withoutCredentials(address) + "'; it must start with redis:// (or rediss:// for TLS)");
       }
     }
-    return options;
+    return new RedisSettings(hasUri ? uri : null, cluster, string(section, "redis.user"),
+        string(section, "redis.password"), string(section, "redis.namespace"), timeout, lease, grace,
+        when.equals("miss") ? RedisSettings.WhenUnreachable.MISS : RedisSettings.WhenUnreachable.FAIL, events);
   }
 
   private static java.time.Duration duration(Config section, String path) {

@@ -28,20 +28,25 @@ public final class RedisSettings {
   private final Duration lease;
   private final Duration expiryGrace;
   private final WhenUnreachable whenUnreachable;
+  private final boolean events;
 
   /**
    * @param uri a {@code redis://} or {@code rediss://} URI, or null when {@code cluster} is given
    * @param cluster seed URIs of a cluster, or empty when {@code uri} is given
    * @param user the user to authenticate as, or null (the URI's, or the default user)
    * @param password the password, or null (the URI's, or none)
-   * @param namespace the prefix of every key of the cache; caches with the same namespace share entries
+   * @param namespace the prefix of every key of the cache; caches with the same namespace share entries (empty:
+   *     not chosen yet, see {@link #withNamespace})
    * @param timeout how long a command may take before it fails
    * @param lease how long a key stays locked by a process that died while changing it
    * @param expiryGrace how long Redis keeps an expired entry before reclaiming it itself, so that an access
    *     after expiry still finds it and reports its expiry event
+   * @param events true to publish this process's changes and hear those of others
+   * @throws IllegalArgumentException naming the setting, when neither or both of uri and cluster are given or
+   *     a duration is not positive
    */
   public RedisSettings(String uri, List<String> cluster, String user, String password, String namespace,
-      Duration timeout, Duration lease, Duration expiryGrace, WhenUnreachable whenUnreachable) {
+      Duration timeout, Duration lease, Duration expiryGrace, WhenUnreachable whenUnreachable, boolean events) {
     this.uri = uri == null || uri.isBlank() ? null : uri.trim();
     this.cluster = List.copyOf(cluster);
     this.user = user == null || user.isEmpty() ? null : user;
@@ -51,6 +56,7 @@ public final class RedisSettings {
     this.lease = positive(lease, "redis.lease");
     this.expiryGrace = Objects.requireNonNull(expiryGrace, "expiryGrace");
     this.whenUnreachable = Objects.requireNonNull(whenUnreachable, "whenUnreachable");
+    this.events = events;
     if ((this.uri == null) == this.cluster.isEmpty()) {
       throw new IllegalArgumentException(this.uri == null
           ? "the redis tier needs redis.uri (a standalone server) or redis.cluster (seed nodes of a cluster)"
@@ -108,6 +114,17 @@ public final class RedisSettings {
   /** Returns how long after its expiry an entry stays in Redis. */
   public Duration expiryGrace() {
     return expiryGrace;
+  }
+
+  /** Returns the same settings under another namespace. */
+  public RedisSettings withNamespace(String other) {
+    return new RedisSettings(uri, cluster, user, password, other, timeout, lease, expiryGrace, whenUnreachable,
+        events);
+  }
+
+  /** Returns true when changes are published to and heard from other processes. */
+  public boolean events() {
+    return events;
   }
 
   /** Returns what reads do while Redis cannot be reached. */

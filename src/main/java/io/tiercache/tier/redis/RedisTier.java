@@ -628,22 +628,33 @@ public final class RedisTier<K> implements Tier<K> {
     return (K) serializer.deserializeKey(keyBytes, 0, keyBytes.length);
   }
 
-  /** Counts the cache's entries with SCAN over every master: exact, but it reads every key name. */
+  /** Runs {@code batch} on every batch of the cache's entry keys, as SCAN over every master returns them. */
+  private void forEachKeyBatch(java.util.function.Consumer<List<byte[]>> batch) {
+    ScanCursor cursor = ScanCursor.INITIAL;
+    while (true) {
+      ScanCursor from = cursor;
+      KeyScanCursor<byte[]> keysFound = withRetry(() -> commands().scan(from,
+          ScanArgs.Builder.matches(keys.scanPattern()).limit(SCAN_BATCH)));
+      if (!keysFound.getKeys().isEmpty()) {
+        batch.accept(keysFound.getKeys());
+      }
+      if (keysFound.isFinished()) {
+        return;
+      }
+      cursor = keysFound;
+    }
+  }
+
+  /**
+   * Counts the cache's entries with SCAN over every master: it reads every key name, and may count a key twice
+   * while Redis resizes its table.
+   */
   @Override
   public long size() {
-    long count = 0;
-    ScanCursor cursor = ScanCursor.INITIAL;
+    long[] count = new long[1];
     try {
-      while (true) {
-        ScanCursor from = cursor;
-        KeyScanCursor<byte[]> batch = withRetry(() -> commands().scan(from,
-            ScanArgs.Builder.matches(keys.scanPattern()).limit(SCAN_BATCH)));
-        count += batch.getKeys().size();
-        if (batch.isFinished()) {
-          return count;
-        }
-        cursor = batch;
-      }
+      forEachKeyBatch(batch -> count[0] += batch.size());
+      return count[0];
     } catch (RuntimeException e) {
       throw failed("counting entries", e);
     }
@@ -652,21 +663,11 @@ public final class RedisTier<K> implements Tier<K> {
   /** Deletes every entry of the cache on every master, in batches; concurrent writes may survive it. */
   @Override
   public void clear() {
-    ScanCursor cursor = ScanCursor.INITIAL;
     try {
-      while (true) {
-        ScanCursor from = cursor;
-        KeyScanCursor<byte[]> batch = withRetry(() -> commands().scan(from,
-            ScanArgs.Builder.matches(keys.scanPattern()).limit(SCAN_BATCH)));
-        if (!batch.getKeys().isEmpty()) {
-          byte[][] doomed = batch.getKeys().toArray(new byte[0][]);
-          withRetry(() -> commands().unlink(doomed));
-        }
-        if (batch.isFinished()) {
-          break;
-        }
-        cursor = batch;
-      }
+      forEachKeyBatch(batch -> {
+        byte[][] doomed = batch.toArray(new byte[0][]);
+        withRetry(() -> commands().unlink(doomed));
+      });
       byte[] index = keys.expiries();
       withRetry(() -> commands().unlink(index)); // its entries all name deleted keys now
     } catch (RuntimeException e) {

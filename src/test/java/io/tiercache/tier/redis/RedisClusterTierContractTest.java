@@ -34,7 +34,7 @@ class RedisClusterTierContractTest extends RedisTierContractTest {
 
   static RedisSettings clusterSettings(String namespace) {
     return new RedisSettings(null, RedisCluster.shared().uris(), null, null, namespace, Duration.ofSeconds(2),
-        Duration.ofSeconds(5), Duration.ofSeconds(30), RedisSettings.WhenUnreachable.FAIL);
+        Duration.ofSeconds(5), Duration.ofSeconds(30), RedisSettings.WhenUnreachable.FAIL, true);
   }
 
   @Override

@@ -26,7 +26,7 @@ class RedisTierContractTest extends TierContractTest {
 
   static RedisSettings settings(String uri, String namespace) {
     return new RedisSettings(uri, List.of(), null, null, namespace, Duration.ofSeconds(2), Duration.ofSeconds(5),
-        Duration.ofSeconds(30), RedisSettings.WhenUnreachable.FAIL);
+        Duration.ofSeconds(30), RedisSettings.WhenUnreachable.FAIL, true);
   }
 
   static <K> RedisTier<K> open(RedisSettings settings, TierListener<K> listener, long nearCache) {
