@@ -42,6 +42,7 @@ import javax.cache.integration.CacheWriter;
  *   <li>{@code hold URI NAMESPACE}: invokes an entry processor on key {@code held} that never returns.</li>
  *   <li>{@code changes URI NAMESPACE}: after {@code GO}, creates, updates and removes key {@code a}, then
  *       writes {@code b} (which lives 300 ms), waits 600 ms and reads it, so that it expires.</li>
+ *   <li>{@code roundtrip URI NAMESPACE}: writes a key and prints what it reads back ({@code READ value}).</li>
  * </ul>
  */
 public final class RedisChild {
@@ -70,6 +71,11 @@ public final class RedisChild {
           break;
         case "changes":
           changes(manager, uri, namespace);
+          break;
+        case "roundtrip":
+          Cache<String, Object> cache = open(manager, "roundtrip", uri, namespace, null);
+          cache.put("k", "over the wire");
+          System.out.println("READ " + cache.get("k"));
           break;
         default:
           throw new IllegalArgumentException(mode);

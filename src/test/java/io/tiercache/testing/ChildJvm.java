@@ -41,8 +41,15 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code main} of {@code mainClass} with {@code arguments}. */
   public static ChildJvm start(Class<?> mainClass, String... arguments) {
+    return start(List.of(), mainClass, arguments);
+  }
+
+  /** Starts {@code main} of {@code mainClass} with JVM options (such as system properties) and arguments. */
+  public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, String... arguments) {
     List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        .toString(), "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
     command.addAll(List.of(arguments));
     try {
       return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());

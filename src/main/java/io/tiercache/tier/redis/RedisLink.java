@@ -320,6 +320,10 @@ final class RedisLink implements AutoCloseable {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       String message = String.valueOf(cause.getMessage());
       String lower = message.toLowerCase(Locale.ROOT);
+      if (cause instanceof javax.net.ssl.SSLException) {
+        return "TLS handshake failed (" + message + "); the server's certificate must be trusted by the JVM's"
+            + " trust store (javax.net.ssl.trustStore)";
+      }
       if (cause instanceof UnknownHostException) {
         return "unknown host (" + message + ")";
       }
