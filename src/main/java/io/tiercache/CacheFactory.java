@@ -126,8 +126,11 @@ final class CacheFactory {
       CacheContext<K, V> context = new CacheContext<>(name, tier, expiry, events, statistics, copier, classLoader,
           loader, writer, configuration.isReadThrough(), executor, configuration.getKeyType(),
           configuration.getValueType());
-      context.health = new HealthReport(name, settings.usesDiskOrOffHeap() && configuration.isStoreByValue()
-          ? settings.tiers() : List.of(tier.name()), inputs.notStarted, tier);
+      // a Redis tier is one tier to watch, its near cache (the heap in [heap, redis]) included
+      boolean separateTiers = settings.usesDiskOrOffHeap() && configuration.isStoreByValue()
+          && !settings.tiers().contains(io.tiercache.routing.TierNames.REDIS);
+      context.health = new HealthReport(name, separateTiers ? settings.tiers() : List.of(tier.name()),
+          inputs.notStarted, tier);
       return new TierCache<>(manager, configuration, context, onClose);
     } catch (RuntimeException e) {
       // a factory that failed half-way must not leave a locked store or open connections behind

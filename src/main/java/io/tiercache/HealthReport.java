@@ -40,13 +40,13 @@ final class HealthReport {
       Tier<?> tier = running.get(name);
       tiers.add(tier == null
           ? new TierHealth(name, false, notStarted.getOrDefault(name, "not started"), 0, 0, 0)
-          : new TierHealth(name, true, tier.problem(), tier.size(), tier.bytes(), tier.dropped()));
+          : new TierHealth(name, true, tier.problem(), tier.sizeForMonitoring(), tier.bytes(), tier.dropped()));
     }
     for (Map.Entry<String, Tier<?>> extra : running.entrySet()) {
       if (!configured.contains(extra.getKey())) { // the heap standing in for tiers that did not start
         Tier<?> tier = extra.getValue();
-        tiers.add(new TierHealth(extra.getKey() + " (fallback)", true, tier.problem(), tier.size(), tier.bytes(),
-            tier.dropped()));
+        tiers.add(new TierHealth(extra.getKey() + " (fallback)", true, tier.problem(), tier.sizeForMonitoring(),
+            tier.bytes(), tier.dropped()));
       }
     }
     return new CacheHealth(cacheName, tiers);

@@ -76,6 +76,14 @@ public interface Tier<K> extends AutoCloseable {
   /** Returns the number of mappings, expired ones included; an estimate where the engine only has one. */
   long size();
 
+  /**
+   * Returns {@link #size()}, or a recent value of it where counting is expensive (a tier in Redis scans every
+   * key to count): for health reports and monitoring, which may ask often.
+   */
+  default long sizeForMonitoring() {
+    return size();
+  }
+
   /** Returns the bytes the tier's records take (keys and values, serialized), or -1 if it does not know. */
   default long bytes() {
     return -1;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercache.configuration.ConfigurationException;
 import io.tiercache.configuration.TierCacheConfiguration;
+import io.tiercache.management.CacheHealth;
 import io.tiercache.testing.RedisServer;
 import io.tiercache.testing.TestCaches;
 import java.util.UUID;
@@ -35,6 +36,9 @@ class RedisFailureTest {
       cache.put("k", "before");
       assertThat(cache.get("k")).isEqualTo("before");
       assertThat(cache.get("k")).isEqualTo("before"); // now from the near cache
+      CacheHealth healthy = cache.unwrap(CacheHealth.class);
+      assertThat(healthy.tiers()).extracting(CacheHealth.TierHealth::name).containsExactly("redis");
+      assertThat(healthy.status()).isEqualTo(CacheHealth.Status.HEALTHY);
 
       server.kill();
       long start = System.nanoTime();
@@ -43,12 +47,21 @@ class RedisFailureTest {
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
       assertThatThrownBy(() -> cache.get("k")).as("the near cache stops serving once tracking is lost")
           .isInstanceOf(CacheException.class).hasMessageContaining("127.0.0.1:" + server.port());
+      CacheHealth down = cache.unwrap(CacheHealth.class);
+      assertThat(down.status()).isEqualTo(CacheHealth.Status.DEGRADED);
+      assertThat(down.tiers().get(0).problem()).contains("127.0.0.1:" + server.port());
 
       server.restart(); // empty: a near cache that kept "before" would now serve a value Redis no longer has
       String seen = awaitReachable(cache);
       assertThat(seen).isNull();
       cache.put("k", "after");
       assertThat(cache.get("k")).isEqualTo("after");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (cache.unwrap(CacheHealth.class).status() != CacheHealth.Status.HEALTHY) {
+        assertThat(System.nanoTime()).as("healthy again: %s", cache.unwrap(CacheHealth.class).describe())
+            .isLessThan(deadline);
+        sleep(50);
+      }
     }
   }
 

@@ -660,6 +660,20 @@ public final class RedisTier<K> implements Tier<K> {
     }
   }
 
+  private volatile long monitoredSize = -1;
+  private volatile long monitoredAt;
+
+  /** The entry count, counted again at most every ten seconds: monitoring must not scan Redis at every poll. */
+  @Override
+  public long sizeForMonitoring() {
+    long now = System.nanoTime();
+    if (monitoredSize < 0 || now - monitoredAt > java.util.concurrent.TimeUnit.SECONDS.toNanos(10)) {
+      monitoredSize = size();
+      monitoredAt = now;
+    }
+    return monitoredSize;
+  }
+
   /** Deletes every entry of the cache on every master, in batches; concurrent writes may survive it. */
   @Override
   public void clear() {
