@@ -26,7 +26,7 @@ class ArchitectureTest {
       .that().resideInAPackage("io.tiercache.tier..")
       .should().onlyDependOnClassesThat().resideInAnyPackage("io.tiercache.tier..", "io.tiercache.serialization..",
           "java..", "org.slf4j..", "com.github.benmanes.caffeine..", "org.mapdb..", "org.rocksdb..",
-          "io.lettuce..", "io.netty..", "reactor..");
+          "io.lettuce..", "io.netty..", "reactor..", "javax.net.ssl..");
 
   /** Engines never import each other; the byte-storing ones share only tier.serialized. */
   @ArchTest
