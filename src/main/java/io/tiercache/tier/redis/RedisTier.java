@@ -1,9 +1,6 @@
 package io.tiercache.tier.redis;
 
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.tiercache.serialization.Serializer;
@@ -12,24 +9,18 @@ import io.tiercache.tier.EnvelopeRemapper;
 import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.Prepared;
 import io.tiercache.tier.Tier;
-import io.tiercache.tier.TierException;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.UndecodableRecordException;
 import io.tiercache.tier.serialized.DroppedRecords;
 import io.tiercache.tier.serialized.RecordFormat;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,35 +48,31 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RedisTier<K> implements Tier<K> {
 
-  private static final long ETERNAL_MARK = Long.MAX_VALUE;
-  private static final byte[] EMPTY = new byte[0];
-  private static final byte[] SET = {'S'};
-  private static final byte[] DELETE = {'D'};
-  private static final byte[] RELEASE = {'R'};
-  private static final int SCAN_BATCH = 512;
+  private static final byte[] EMPTY = LeaseProtocol.EMPTY;
 
   private final RedisLink link;
+  private final RedisCalls calls;
+  private final LeaseProtocol protocol;
+  private final EntryScan<K> scan;
+  private final ExpirySweep<K> sweep;
   private final RedisKeys keys;
   private final Serializer serializer;
   private final Clock clock;
   private final KeyLocks locks;
   private final NearCache<K> near;          // null without a near cache
   private final LeaseKeeper leases;
+  private final TierListener<? super K> listener;
   private final DroppedRecords dropped;
   private final UnreadableRecords unreadable = new UnreadableRecords();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-  private final TierListener<? super K> listener;
   private final long origin = ThreadLocalRandom.current().nextLong();
   private final boolean publishing;
-  private final long leaseMillis;
   private final long graceMillis;
-  private final long timeoutNanos;
   private final boolean missWhenUnreachable;
   private final String description;
   private Invalidations<K> invalidations;   // set once by the factory
   private ChangeFeed feed;                  // set once by the factory
   private java.util.concurrent.ScheduledFuture<?> sweeping; // set once by the factory
-  private volatile String problem;
 
   RedisTier(RedisLink link, RedisKeys keys, Serializer serializer, Clock clock, NearCache<K> near,
       LeaseKeeper leases, boolean publishing, TierListener<? super K> listener) {
@@ -99,12 +86,15 @@ public final class RedisTier<K> implements Tier<K> {
     this.near = near;
     this.leases = leases;
     this.publishing = publishing;
-    this.leaseMillis = settings.lease().toMillis();
     this.graceMillis = settings.expiryGrace().toMillis();
-    this.timeoutNanos = settings.timeout().toNanos();
     this.missWhenUnreachable = settings.whenUnreachable() == RedisSettings.WhenUnreachable.MISS;
     this.description = "redis:" + settings.describe() + "#" + keys.prefix();
     this.dropped = new DroppedRecords(description);
+    this.calls = new RedisCalls(link);
+    this.protocol = new LeaseProtocol(calls, keys, settings, description);
+    this.scan = new EntryScan<>(calls, keys, (keyBytes, record) -> decode(keyBytes, record, EMPTY),
+        this::decodeKey, dropped, missWhenUnreachable);
+    this.sweep = new ExpirySweep<>(calls, link, keys, clock, listener);
   }
 
   void attach(Invalidations<K> invalidations) {
@@ -135,7 +125,7 @@ public final class RedisTier<K> implements Tier<K> {
   }
 
   private RedisClusterCommands<byte[], byte[]> commands() {
-    return link.commands();
+    return calls.commands();
   }
 
   // ---------------------------------------------------------------------------------------------- reads
@@ -153,14 +143,13 @@ public final class RedisTier<K> implements Tier<K> {
     byte[] keyBytes = serializer.serializeKey(key);
     byte[] record;
     try {
-      record = withRetry(() -> commands().get(keys.entry(keyBytes)));
+      record = calls.retrying(() -> commands().get(keys.entry(keyBytes)));
     } catch (RuntimeException e) {
       if (missWhenUnreachable && RedisLink.isUnreachable(e)) {
         return null;
       }
-      throw failed("reading a key", e);
+      throw calls.failed("reading a key", e);
     }
-    reached();
     if (record == null) {
       return null;
     }
@@ -198,14 +187,13 @@ public final class RedisTier<K> implements Tier<K> {
     }
     List<KeyValue<byte[], byte[]>> values;
     try {
-      values = withRetry(() -> commands().mget(redisKeys));
+      values = calls.retrying(() -> commands().mget(redisKeys));
     } catch (RuntimeException e) {
       if (missWhenUnreachable && RedisLink.isUnreachable(e)) {
         return found;
       }
-      throw failed("reading keys", e);
+      throw calls.failed("reading keys", e);
     }
-    reached();
     for (int i = 0; i < missing.size(); i++) {
       KeyValue<byte[], byte[]> value = values.get(i);
       if (value == null || !value.hasValue()) {
@@ -295,32 +283,33 @@ public final class RedisTier<K> implements Tier<K> {
     local.lock();
     beginWrite(key);
     try {
-      byte[] token = newToken();
-      byte[] record = acquire(entry, lease, token);
+      byte[] token = LeaseProtocol.newToken();
+      byte[] record = protocol.acquire(entry, lease, token);
       LeaseKeeper.Held held = leases.hold(lease, token);
       boolean settled = false;
       try {
         Envelope current = record == null ? null : decode(keyBytes, record, token);
         Envelope replacement = remapper.remap(key, current);
         if (replacement == current || (replacement == null && current == null)) {
-          commit(entry, lease, token, RELEASE, EMPTY, EMPTY, keyBytes);
+          protocol.commit(entry, lease, token, LeaseProtocol.RELEASE, EMPTY, EMPTY, EMPTY, keyBytes);
           settled = true;
           return current;
         }
         if (replacement == null) {
-          commit(entry, lease, token, DELETE, EMPTY, EMPTY, keyBytes);
+          protocol.commit(entry, lease, token, LeaseProtocol.DELETE, EMPTY, EMPTY, head(), keyBytes);
           settled = true;
           return null;
         }
         byte[] stored = encode(keyBytes, replacement);
-        commit(entry, lease, token, SET, stored, expiryArgument(replacement.expireAtMillis()), keyBytes);
+        protocol.commit(entry, lease, token, LeaseProtocol.SET, stored,
+            expiryArgument(replacement.expireAtMillis()), head(), keyBytes);
         settled = true;
         index(keyBytes, replacement.expireAtMillis());
         return replacement;
       } finally {
         held.release();
         if (!settled) {
-          releaseQuietly(entry, lease, token);
+          protocol.releaseQuietly(entry, lease, token);
         }
       }
     } finally {
@@ -329,59 +318,9 @@ public final class RedisTier<K> implements Tier<K> {
     }
   }
 
-  /** Takes the key's lease, waiting while another process holds it; returns the record it guards. */
-  private byte[] acquire(byte[] entry, byte[] lease, byte[] token) {
-    long deadline = System.nanoTime() + timeoutNanos + leaseMillis * 1_000_000L;
-    long pause = 50_000; // ns; doubles up to 5 ms while the key is busy
-    while (true) {
-      List<Object> reply;
-      try {
-        reply = withRetry(() -> RedisScripts.ACQUIRE.run(commands(), ScriptOutputType.MULTI,
-            new byte[][] {entry, lease}, token, Long.toString(leaseMillis).getBytes(StandardCharsets.US_ASCII)));
-      } catch (RuntimeException e) {
-        throw failed("locking a key", e);
-      }
-      reached();
-      if (((Long) reply.get(0)) == 1L) {
-        return reply.size() > 1 ? (byte[]) reply.get(1) : null;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new TierException(description + ": a key stayed locked by another process for longer than"
-            + " redis.lease (" + leaseMillis + " ms) plus redis.timeout; its holder may be stuck", null);
-      }
-      long left = reply.size() > 1 && reply.get(1) instanceof Long ? (Long) reply.get(1) : 1;
-      pauseNanos(Math.min(pause, Math.max(left, 0) * 1_000_000L + 10_000));
-      pause = Math.min(pause * 2, 5_000_000);
-    }
-  }
-
-  private void commit(byte[] entry, byte[] lease, byte[] token, byte[] operation, byte[] record, byte[] expireAt,
-      byte[] keyBytes) {
-    Long done;
-    byte[] head = publishing && operation != RELEASE ? ChangeFeed.head(origin, clock.millis()) : EMPTY;
-    try {
-      // retried only while refused before it was sent; one that may have run is never sent twice (and the
-      // token makes a second run a no-op in any case)
-      done = withRetry(() -> RedisScripts.COMMIT.run(commands(), ScriptOutputType.INTEGER,
-          new byte[][] {entry, lease}, token, operation, record, expireAt, keys.channel(), head, keyBytes));
-    } catch (RuntimeException e) {
-      throw failed("writing a key", e);
-    }
-    reached();
-    if (done == null || done != 1L) {
-      throw new TierException(description + ": the lease on a key expired before the change could be"
-          + " committed (the change took longer than redis.lease = " + leaseMillis + " ms, or Redis restarted);"
-          + " nothing was written", null);
-    }
-  }
-
-  private void releaseQuietly(byte[] entry, byte[] lease, byte[] token) {
-    try {
-      RedisScripts.COMMIT.run(commands(), ScriptOutputType.INTEGER, new byte[][] {entry, lease}, token, RELEASE,
-          EMPTY, EMPTY, keys.channel(), EMPTY, EMPTY);
-    } catch (RuntimeException e) {
-      // the lease expires on its own
-    }
+  /** The head of a published change, or nothing when this cache publishes none. */
+  private byte[] head() {
+    return publishing ? ChangeFeed.head(origin, clock.millis()) : EMPTY;
   }
 
   /** Stores a record without reading the old one: one script, which waits out another process's lease. */
@@ -396,29 +335,8 @@ public final class RedisTier<K> implements Tier<K> {
     local.lock();
     beginWrite(key);
     try {
-      long deadline = System.nanoTime() + timeoutNanos + leaseMillis * 1_000_000L;
-      long pause = 50_000;
-      while (true) {
-        byte[] head = publishing ? ChangeFeed.head(origin, clock.millis()) : EMPTY;
-        Long left;
-        try {
-          left = withRetry(() -> RedisScripts.PUT.run(commands(), ScriptOutputType.INTEGER,
-              new byte[][] {entry, lease}, record, expireAt, keys.channel(), head, keyBytes));
-        } catch (RuntimeException e) {
-          throw failed("writing a key", e);
-        }
-        reached();
-        if (left == null || left < 0) {
-          index(keyBytes, envelope.expireAtMillis());
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new TierException(description + ": a key stayed locked by another process for longer than"
-              + " redis.lease (" + leaseMillis + " ms) plus redis.timeout; its holder may be stuck", null);
-        }
-        pauseNanos(Math.min(pause, left * 1_000_000L + 10_000));
-        pause = Math.min(pause * 2, 5_000_000);
-      }
+      protocol.put(entry, lease, record, expireAt, this::head, keyBytes);
+      index(keyBytes, envelope.expireAtMillis());
     } finally {
       endWrite(key);
       local.unlock();
@@ -438,14 +356,11 @@ public final class RedisTier<K> implements Tier<K> {
     local.lock();
     beginWrite(key);
     try {
-      RedisScripts.TOUCH.run(commands(), ScriptOutputType.INTEGER,
+      calls.run("updating an expiry", () -> RedisScripts.TOUCH.run(commands(), ScriptOutputType.INTEGER,
           new byte[][] {keys.entry(keyBytes), keys.lease(keyBytes)},
           Arrays.copyOf(record, RecordFormat.HEADER_BYTES), Arrays.copyOf(moved, RecordFormat.HEADER_BYTES),
-          expiryArgument(expireAtMillis));
-      reached();
+          expiryArgument(expireAtMillis)));
       index(keyBytes, expireAtMillis);
-    } catch (RuntimeException e) {
-      throw failed("updating an expiry", e);
     } finally {
       endWrite(key);
       local.unlock();
@@ -466,7 +381,7 @@ public final class RedisTier<K> implements Tier<K> {
 
   /** The PXAT argument for a record expiring at {@code expireAt}: with the grace period, or none. */
   private byte[] expiryArgument(long expireAt) {
-    if (expireAt == ETERNAL_MARK || expireAt > Long.MAX_VALUE - graceMillis) {
+    if (expireAt == Envelope.ETERNAL || expireAt > Long.MAX_VALUE - graceMillis) {
       return EMPTY;
     }
     return Long.toString(Math.max(1, expireAt + graceMillis)).getBytes(StandardCharsets.US_ASCII);
@@ -484,143 +399,23 @@ public final class RedisTier<K> implements Tier<K> {
     }
   }
 
-  // ----------------------------------------------------------------------------------------- expiry sweep
-
-  /**
-   * Indexes a record's expiry for {@link #sweep}, without waiting for the reply: an index entry lost to a crash
-   * costs only the event of an entry nobody reads, which Redis reclaims all the same.
-   */
+  /** Indexes a record's expiry for the sweep, when this cache publishes its changes. */
   private void index(byte[] keyBytes, long expireAt) {
-    if (!publishing || expireAt == ETERNAL_MARK) {
-      return;
-    }
-    try {
-      link.async().zadd(keys.expiries(), (double) expireAt, keyBytes);
-    } catch (RuntimeException e) {
-      // as if lost to a crash
+    if (publishing) {
+      sweep.index(keyBytes, expireAt);
     }
   }
 
-  /** How long an entry must have been expired before the sweep reports it; an access reports it at once. */
-  static final long SWEEP_DELAY_MILLIS = 1_000;
-
-  /**
-   * Reports entries that expired and that nobody read since: while this process has listeners, it removes
-   * entries expired for at least {@link #SWEEP_DELAY_MILLIS}, through {@link #compute} (so exactly one process
-   * removes each, and the change reaches the others as an expiry), and tells the listener. Without it, such an
-   * entry would vanish in Redis's own reclamation without any event.
-   */
+  /** Reports entries that expired unread, while this process has listeners ({@link ExpirySweep}). */
   void sweep() {
-    if (!publishing || !listener.listening()) {
-      return;
-    }
-    long cutoff = clock.millis() - SWEEP_DELAY_MILLIS;
-    List<byte[]> due = commands().zrangebyscore(keys.expiries(), io.lettuce.core.Range.create(0, cutoff),
-        io.lettuce.core.Limit.create(0, 256));
-    byte[] until = Long.toString(cutoff).getBytes(StandardCharsets.US_ASCII);
-    for (byte[] keyBytes : due) {
-      try {
-        K key = decodeKey(keyBytes);
-        Envelope[] expired = new Envelope[1];
-        Envelope kept = compute(key, (k, current) -> {
-          if (current != null && current.expireAtMillis() <= cutoff) {
-            expired[0] = current;
-            return null;
-          }
-          return current;
-        });
-        if (expired[0] != null) {
-          listener.onRemoval(key, expired[0], io.tiercache.tier.RemovalCause.EXPIRED); // once committed
-        } else if (kept != null) {
-          index(keyBytes, kept.expireAtMillis()); // its expiry moved later: indexed again, not forgotten
-        }
-      } catch (RuntimeException e) {
-        // an undecodable key or record, or Redis failing: unindexed all the same
-      }
-      RedisScripts.UNINDEX.run(commands(), ScriptOutputType.INTEGER, new byte[][] {keys.expiries()}, keyBytes,
-          until);
+    if (publishing) {
+      sweep.sweep(this);
     }
   }
-
-  // ------------------------------------------------------------------------------------------ iteration
 
   @Override
   public Iterator<Map.Entry<K, Envelope>> iterator() {
-    return new Iterator<>() {
-      private final Set<ByteBuffer> seen = new HashSet<>(); // SCAN may return a key twice
-      private final ArrayDeque<Map.Entry<K, Envelope>> ready = new ArrayDeque<>();
-      private ScanCursor cursor = ScanCursor.INITIAL;
-      private boolean finished;
-
-      @Override
-      public boolean hasNext() {
-        while (ready.isEmpty() && !finished) {
-          fetch();
-        }
-        return !ready.isEmpty();
-      }
-
-      private void fetch() {
-        KeyScanCursor<byte[]> batch;
-        try {
-          ScanCursor from = cursor;
-          batch = withRetry(() -> commands().scan(from, ScanArgs.Builder.matches(keys.scanPattern())
-              .limit(SCAN_BATCH)));
-        } catch (RuntimeException e) {
-          if (missWhenUnreachable && RedisLink.isUnreachable(e)) {
-            finished = true;
-            return;
-          }
-          throw failed("iterating", e);
-        }
-        cursor = batch;
-        finished = batch.isFinished();
-        List<byte[]> fresh = new ArrayList<>();
-        for (byte[] redisKey : batch.getKeys()) {
-          if (keys.isEntry(redisKey) && seen.add(ByteBuffer.wrap(redisKey))) {
-            fresh.add(redisKey);
-          }
-        }
-        if (fresh.isEmpty()) {
-          return;
-        }
-        List<KeyValue<byte[], byte[]>> values;
-        try {
-          values = withRetry(() -> commands().mget(fresh.toArray(new byte[0][])));
-        } catch (RuntimeException e) {
-          throw failed("iterating", e);
-        }
-        for (int i = 0; i < fresh.size(); i++) {
-          KeyValue<byte[], byte[]> value = values.get(i);
-          if (value == null || !value.hasValue()) {
-            continue; // removed since the scan saw it
-          }
-          byte[] keyBytes = keys.keyBytesOf(fresh.get(i));
-          Envelope envelope = decode(keyBytes, value.getValue(), EMPTY);
-          if (envelope == null) {
-            continue;
-          }
-          K key;
-          try {
-            key = decodeKey(keyBytes);
-          } catch (RuntimeException undecodable) {
-            // left for the processes that can read it, like an undecodable value
-            dropped.logOnce("key: " + undecodable.getMessage(), "its key cannot be decoded in this process: "
-                + undecodable.getMessage() + "; it stays in Redis and is skipped here");
-            continue;
-          }
-          ready.add(Map.entry(key, envelope));
-        }
-      }
-
-      @Override
-      public Map.Entry<K, Envelope> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return ready.poll();
-      }
-    };
+    return scan.iterator();
   }
 
   @SuppressWarnings("unchecked")
@@ -628,64 +423,22 @@ public final class RedisTier<K> implements Tier<K> {
     return (K) serializer.deserializeKey(keyBytes, 0, keyBytes.length);
   }
 
-  /** Runs {@code batch} on every batch of the cache's entry keys, as SCAN over every master returns them. */
-  private void forEachKeyBatch(java.util.function.Consumer<List<byte[]>> batch) {
-    ScanCursor cursor = ScanCursor.INITIAL;
-    while (true) {
-      ScanCursor from = cursor;
-      KeyScanCursor<byte[]> keysFound = withRetry(() -> commands().scan(from,
-          ScanArgs.Builder.matches(keys.scanPattern()).limit(SCAN_BATCH)));
-      if (!keysFound.getKeys().isEmpty()) {
-        batch.accept(keysFound.getKeys());
-      }
-      if (keysFound.isFinished()) {
-        return;
-      }
-      cursor = keysFound;
-    }
-  }
-
-  /**
-   * Counts the cache's entries with SCAN over every master: it reads every key name, and may count a key twice
-   * while Redis resizes its table.
-   */
+  /** Counts the entries with SCAN over every master ({@link EntryScan#size}). */
   @Override
   public long size() {
-    long[] count = new long[1];
-    try {
-      forEachKeyBatch(batch -> count[0] += batch.size());
-      return count[0];
-    } catch (RuntimeException e) {
-      throw failed("counting entries", e);
-    }
+    return scan.size();
   }
 
-  private volatile long monitoredSize = -1;
-  private volatile long monitoredAt;
-
-  /** The entry count, counted again at most every ten seconds: monitoring must not scan Redis at every poll. */
   @Override
   public long sizeForMonitoring() {
-    long now = System.nanoTime();
-    if (monitoredSize < 0 || now - monitoredAt > java.util.concurrent.TimeUnit.SECONDS.toNanos(10)) {
-      monitoredSize = size();
-      monitoredAt = now;
-    }
-    return monitoredSize;
+    return scan.sizeForMonitoring();
   }
 
   /** Deletes every entry of the cache on every master, in batches; concurrent writes may survive it. */
   @Override
   public void clear() {
     try {
-      forEachKeyBatch(batch -> {
-        byte[][] doomed = batch.toArray(new byte[0][]);
-        withRetry(() -> commands().unlink(doomed));
-      });
-      byte[] index = keys.expiries();
-      withRetry(() -> commands().unlink(index)); // its entries all name deleted keys now
-    } catch (RuntimeException e) {
-      throw failed("clearing", e);
+      scan.deleteAll();
     } finally {
       if (near != null) {
         near.invalidateAll();
@@ -693,60 +446,13 @@ public final class RedisTier<K> implements Tier<K> {
     }
   }
 
-  // ------------------------------------------------------------------------------------------- plumbing
-
-  /**
-   * Runs a command, again while it is rejected before being sent (disconnected, cluster reconfiguring) and
-   * the timeout has not passed: a failover or a reconnect then completes under the caller.
-   */
-  private <T> T withRetry(java.util.function.Supplier<T> command) {
-    long deadline = System.nanoTime() + timeoutNanos;
-    long pause = 1_000_000;
-    while (true) {
-      try {
-        return command.get();
-      } catch (RuntimeException e) {
-        if (!RedisLink.wasNotSent(e) || System.nanoTime() + pause > deadline) {
-          throw e;
-        }
-        pauseNanos(pause);
-        pause = Math.min(pause * 2, 100_000_000);
-      }
-    }
-  }
-
-  private TierException failed(String action, RuntimeException e) {
-    if (e instanceof UndecodableRecordException) {
-      throw e;
-    }
-    TierException failure = link.failure(action, e);
-    problem = failure.getMessage();
-    return failure;
-  }
-
-  private void reached() {
-    if (problem != null) {
-      problem = null;
-    }
-  }
-
   @Override
   public String problem() {
-    String now = problem;
+    String now = calls.problem();
     if (now == null && near != null && !near.isLive()) {
       return "the near cache is off: client tracking is not confirmed on every master, so reads go to Redis";
     }
     return now;
-  }
-
-  private static byte[] newToken() {
-    byte[] token = new byte[16];
-    ThreadLocalRandom.current().nextBytes(token);
-    return token;
-  }
-
-  private static void pauseNanos(long nanos) {
-    java.util.concurrent.locks.LockSupport.parkNanos(nanos);
   }
 
   /** Returns the near cache's entry count, or -1 without one. */
@@ -790,8 +496,8 @@ public final class RedisTier<K> implements Tier<K> {
     link.close();
   }
 
-  /** Hands a change another process made to {@code listener}, as envelopes of this tier. */
-  void deliver(ChangeFeed.Change change, TierListener<? super K> listener) {
+  /** Hands a change another process made to the listener, as envelopes of this tier. */
+  void deliver(ChangeFeed.Change change) {
     K key;
     try {
       key = decodeKey(change.keyBytes);

@@ -66,7 +66,7 @@ public final class RedisTiers {
       if (events) {
         RedisTier<K> self = tier;
         tier.attach(ChangeFeed.subscribe(link, keys.channel(), tier.origin(), cacheName,
-            change -> self.deliver(change, listener)));
+            self::deliver));
         tier.attach(SWEEPS.scheduleWithFixedDelay(() -> {
           try {
             self.sweep();
