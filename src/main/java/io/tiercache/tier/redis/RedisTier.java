@@ -370,13 +370,7 @@ public final class RedisTier<K> implements Tier<K> {
   /** Encodes an envelope: its own record bytes when they are this serializer's, otherwise serialized now. */
   private byte[] encode(byte[] keyBytes, Envelope envelope) {
     long sequence = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE; // tells two writes apart in TOUCH
-    byte[] record = envelope.record();
-    if (record != null && envelope.encoder() == serializer) {
-      return RecordFormat.stamp(keyBytes, record, envelope.ownsRecord(), serializer.id(),
-          envelope.expireAtMillis(), sequence);
-    }
-    byte[] fresh = serializer.serialize(envelope.value(), RecordFormat.HEADER_BYTES);
-    return RecordFormat.stamp(keyBytes, fresh, true, serializer.id(), envelope.expireAtMillis(), sequence);
+    return RecordFormat.encode(keyBytes, envelope, serializer, sequence);
   }
 
   /** The PXAT argument for a record expiring at {@code expireAt}: with the grace period, or none. */

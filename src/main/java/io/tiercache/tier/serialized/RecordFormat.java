@@ -140,6 +140,23 @@ public final class RecordFormat {
   }
 
   /**
+   * Returns the record to store for {@code envelope} under {@code keyBytes}: the envelope's own bytes with a
+   * new header when {@code serializer} wrote them (in place when the envelope owns its array), otherwise the
+   * value serialized now. Nothing is serialized twice.
+   */
+  public static byte[] encode(byte[] keyBytes, io.tiercache.tier.Envelope envelope, Serializer serializer,
+      long sequence) {
+    byte[] record = envelope.record();
+    if (record != null && envelope.encoder() == serializer) {
+      byte[] current = upgraded(record);
+      boolean inPlace = envelope.ownsRecord() || current != record;
+      return stamp(keyBytes, current, inPlace, serializer.id(), envelope.expireAtMillis(), sequence);
+    }
+    byte[] fresh = serializer.serialize(envelope.value(), HEADER_BYTES);
+    return stamp(keyBytes, fresh, true, serializer.id(), envelope.expireAtMillis(), sequence);
+  }
+
+  /**
    * Returns a record whose value sits behind a header of the current format: {@code record} itself when it
    * is of the current version, else a copy with room for the current header (filled in by {@link #stamp}).
    */

@@ -235,15 +235,7 @@ public final class SerializedTier<K> implements Tier<K> {
 
   /** Encodes an envelope as the record to store: its own bytes when they are ours, otherwise serialized now. */
   private byte[] encode(byte[] keyBytes, Envelope envelope, long sequence) {
-    byte[] record = envelope.record();
-    if (record != null && envelope.encoder() == serializer) {
-      byte[] current = RecordFormat.upgraded(record);
-      boolean inPlace = envelope.ownsRecord() || current != record;
-      return RecordFormat.stamp(keyBytes, current, inPlace, serializer.id(), envelope.expireAtMillis(),
-          sequence);
-    }
-    byte[] fresh = serializer.serialize(envelope.value(), RecordFormat.HEADER_BYTES);
-    return RecordFormat.stamp(keyBytes, fresh, true, serializer.id(), envelope.expireAtMillis(), sequence);
+    return RecordFormat.encode(keyBytes, envelope, serializer, sequence);
   }
 
   @Override
