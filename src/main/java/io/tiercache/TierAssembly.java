@@ -158,7 +158,9 @@ final class TierAssembly {
     }
     long nearCache = 0;
     if (settings.tiers().contains(TierNames.HEAP)) {
-      nearCache = in.heapBound.maximumEntries() > 0 ? in.heapBound.maximumEntries() : 100_000;
+      // bounded like the heap tier; a near cache must have a bound, so an unbounded or weighed heap gets 100,000
+      long bound = in.heapBound.maximumEntries();
+      nearCache = bound >= 0 ? bound : 100_000;
     }
     try {
       Tier<K> tier = RedisTiers.open(redis, in.cacheName, registry -> serializerDecorator.apply(new KryoSerializer(
