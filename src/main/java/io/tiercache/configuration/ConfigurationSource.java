@@ -18,6 +18,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -116,10 +118,41 @@ public final class ConfigurationSource {
       case "https":
       case "classpath":
         return uri;
+      case "":
+        // a manager named by a plain path (/etc/app/cache.conf) uses that file, as a file: URI would
+        try {
+          if (uri.getPath() != null && !uri.getPath().isEmpty() && Files.isRegularFile(Path.of(uri.getPath()))) {
+            return Path.of(uri.getPath()).toAbsolutePath().toUri();
+          }
+        } catch (java.nio.file.InvalidPathException notAPath) {
+          // a name, not a file
+        }
+        return fromSystemProperty();
       default:
-        String property = System.getProperty(SYSTEM_PROPERTY);
-        return property == null || property.isBlank() ? null : URI.create(property.trim());
+        return fromSystemProperty();
     }
+  }
+
+  private static URI fromSystemProperty() {
+    String property = System.getProperty(SYSTEM_PROPERTY);
+    return property == null || property.isBlank() ? null : fileOrUri(property);
+  }
+
+  /**
+   * Reads a configured location: a URI with a scheme ({@code file:}, {@code classpath:}, {@code https:}...), or
+   * else a plain file path, absolute or relative to the working directory.
+   */
+  static URI fileOrUri(String location) {
+    String trimmed = location.trim();
+    try {
+      URI uri = new URI(trimmed);
+      if (uri.getScheme() != null && uri.getScheme().length() > 1) { // one letter: a Windows drive, a path
+        return uri;
+      }
+    } catch (java.net.URISyntaxException notAUri) {
+      // spaces, backslashes: a path
+    }
+    return Path.of(trimmed).toAbsolutePath().toUri();
   }
 
   private static Config parse(URI uri, ClassLoader classLoader) {

@@ -32,7 +32,12 @@ public final class ClassAllowlist {
       "java.util.ImmutableCollections$List12", "java.util.ImmutableCollections$ListN",
       "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$SetN",
       "java.util.ImmutableCollections$Map1", "java.util.ImmutableCollections$MapN",
-      "java.util.ImmutableCollections$SubList");
+      "java.util.ImmutableCollections$SubList",
+      // Interfaces frameworks declare arrays of (Hibernate's second-level cache stores Serializable[]): they are
+      // never instantiated, and each element of such an array is written with its own class, checked on its own
+      "java.io.Serializable", "java.lang.Comparable", "java.lang.CharSequence",
+      // what tiercache itself stores: the keys its JCache annotations generate
+      "io.tiercache.annotation.DefaultGeneratedCacheKey");
 
   private final List<String> exact = new ArrayList<>();
   private final List<String> packages = new ArrayList<>();
@@ -86,6 +91,26 @@ public final class ClassAllowlist {
             + " stored data instantiate " + (platform ? "JDK internals" : "every class under '" + prefix + "'")
             + "; name your own packages (com.example.*) or single JDK classes");
       }
+    }
+  }
+
+  /**
+   * Returns the pattern to add to the allowlist so that {@code className} is allowed: its package
+   * ({@code com.example.*}) for an application class, the class itself for a JDK class (whose packages cannot
+   * be opened), the element class for an array. Always a pattern {@link #validate} accepts.
+   */
+  public static String advice(String className) {
+    String element = className.replaceFirst("^\\[+L?", "").replaceFirst(";$", "");
+    int lastDot = element.lastIndexOf('.');
+    if (lastDot < 0 || element.matches("(java|javax|jdk|sun|com\\.sun)\\..*")) {
+      return element;
+    }
+    String packagePattern = element.substring(0, lastDot) + ".*";
+    try {
+      validate(packagePattern);
+      return packagePattern;
+    } catch (IllegalArgumentException tooBroad) {
+      return element; // a class in a top-level package such as org.Foo
     }
   }
 

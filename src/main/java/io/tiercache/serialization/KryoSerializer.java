@@ -307,8 +307,8 @@ public final class KryoSerializer implements Serializer {
       String name = type.getName();
       if (!allowlist.allows(name)) {
         throw new UnsafeClassException(name, "Class " + name + " may not be written to " + storeName
-            + ": it is not allowlisted. Add it (or its package, as " + packagePattern(name)
-            + ") to serializer.allowlist in the cache's configuration.");
+            + ": it is not allowlisted. Add \"" + ClassAllowlist.advice(name)
+            + "\" to serializer.allowlist in the cache's configuration.");
       }
       return register(type, registry.idOf(name, ClassFingerprint.of(type)));
     }
@@ -365,10 +365,5 @@ public final class KryoSerializer implements Serializer {
     private Registration register(Class<?> type, int id) {
       return super.register(new Registration(type, kryo.getDefaultSerializer(type), id));
     }
-  }
-
-  private static String packagePattern(String className) {
-    int lastDot = className.lastIndexOf('.');
-    return lastDot < 0 ? className : className.substring(0, lastDot) + ".*";
   }
 }

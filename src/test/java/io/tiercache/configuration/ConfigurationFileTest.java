@@ -130,4 +130,29 @@ class ConfigurationFileTest {
       assertThat(manager.getCache("undeclared")).isNull();
     }
   }
+
+  @Test
+  void aPlainFilePathWorksWhereverAUriDoes() throws Exception {
+    Path file = write("plain path.conf", "tiercache.default { tiers = [heap], heap.maximum-size = 4242 }");
+    assertThat(ConfigurationSource.fileOrUri(file.toString())).isEqualTo(file.toUri());
+    assertThat(ConfigurationSource.fileOrUri(file.toUri().toString())).isEqualTo(file.toUri());
+    assertThat(ConfigurationSource.fileOrUri("classpath:tck-mapdb.conf")).hasScheme("classpath");
+    String previous = System.getProperty(ConfigurationSource.SYSTEM_PROPERTY);
+    System.setProperty(ConfigurationSource.SYSTEM_PROPERTY, file.toString()); // -Dtiercache.config=/a/path
+    try {
+      ConfigurationSource source = ConfigurationSource.load(URI.create("tiercache:plain-path"),
+          getClass().getClassLoader(), Map.of());
+      assertThat(source.settingsFor("any", Map.of()).heapMaximumSize()).isEqualTo(4242);
+    } finally {
+      if (previous == null) {
+        System.clearProperty(ConfigurationSource.SYSTEM_PROPERTY);
+      } else {
+        System.setProperty(ConfigurationSource.SYSTEM_PROPERTY, previous);
+      }
+    }
+    Path plain = write("manager.conf", "tiercache.default { heap.maximum-size = 77 }");
+    ConfigurationSource byManagerUri = ConfigurationSource.load(new URI(null, null, plain.toString(), null),
+        getClass().getClassLoader(), Map.of());
+    assertThat(byManagerUri.settingsFor("any", Map.of()).heapMaximumSize()).isEqualTo(77);
+  }
 }

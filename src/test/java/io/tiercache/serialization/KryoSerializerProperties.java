@@ -206,4 +206,59 @@ class KryoSerializerProperties {
     assertThatThrownBy(() -> ClassRegistry.open(file)).isInstanceOf(SerializationException.class)
         .hasMessageContaining(file.toString()).hasMessageContaining("lines are missing");
   }
+
+  @Example
+  void frameworkArraysAreJudgedByTheirElementsAndTiercachesOwnKeysNeedNoAllowlisting() {
+    KryoSerializer appOnly = serializer(ClassRegistry.inMemory(), Row.class.getName());
+    // what Hibernate's second-level cache stores: a Serializable[] of allowed values
+    java.io.Serializable[] disassembled = {new Row(7), "name", 42L, null};
+    byte[] bytes = appOnly.serialize(disassembled);
+    assertThat((Object[]) appOnly.deserialize(bytes, 0, bytes.length)).containsExactly(disassembled);
+    // an element that is not allowed is still refused, element by element
+    assertThatThrownBy(() -> appOnly.serialize(new java.io.Serializable[] {new Other()}))
+        .isInstanceOf(UnsafeClassException.class).hasMessageContaining(Other.class.getName());
+    io.tiercache.annotation.DefaultGeneratedCacheKey key =
+        new io.tiercache.annotation.DefaultGeneratedCacheKey(new Object[] {"a", 1});
+    byte[] keyBytes = serializer.serializeKey(key);
+    assertThat(serializer.deserializeKey(keyBytes, 0, keyBytes.length)).isEqualTo(key);
+  }
+
+  @Example
+  void theAdviceOfARefusalIsAlwaysAPatternTheAllowlistAccepts() {
+    for (Object value : List.of(new Other(), new Other[] {new Other()}, new java.lang.ProcessBuilder[0])) {
+      Throwable refusal = org.assertj.core.api.Assertions.catchThrowable(() -> serializer.serialize(value));
+      assertThat(refusal).isInstanceOf(UnsafeClassException.class);
+      String message = refusal.getMessage();
+      String advice = message.substring(message.indexOf("Add \"") + 5, message.indexOf("\" to serializer"));
+      ClassAllowlist.validate(advice); // throws if the advice could not be followed
+      assertThat(ClassAllowlist.of(List.of(advice)).allows(value.getClass().getName())).as(advice).isTrue();
+    }
+  }
+
+  /** An application class that is Serializable, as entities' parts are. */
+  public static final class Row implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    int id;
+
+    Row() { }
+
+    Row(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Row && ((Row) other).id == id;
+    }
+
+    @Override
+    public int hashCode() {
+      return id;
+    }
+  }
+
+  /** An application class nobody allowlisted. */
+  public static final class Other implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 }
