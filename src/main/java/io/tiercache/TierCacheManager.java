@@ -59,6 +59,7 @@ public final class TierCacheManager implements CacheManager {
     }
     this.onClose = onClose;
     this.configuration = ConfigurationSource.load(uri, classLoader, System.getenv());
+    ManagersOnShutdown.opened(this); // closed cleanly at JVM shutdown unless the application closes it first
   }
 
   /** Returns the configuration this manager's caches are built from. */
@@ -210,6 +211,7 @@ public final class TierCacheManager implements CacheManager {
       }
       closed = true;
     }
+    ManagersOnShutdown.closed(this);
     onClose.run();
     for (TierCache<?, ?> cache : new ArrayList<>(caches.values())) {
       try {

@@ -99,6 +99,12 @@ public final class ChildJvm implements AutoCloseable {
     return process.pid();
   }
 
+  /** Asks the child to stop with SIGTERM (its shutdown hooks run) and returns its exit code. */
+  public int terminate(int seconds) {
+    process.destroy();
+    return waitFor(seconds);
+  }
+
   /** Kills the child with SIGKILL and waits until it is gone. */
   public void kill() {
     process.toHandle().destroyForcibly();
