@@ -72,10 +72,12 @@ public final class ConfigurationSource {
           "when-unreachable", "events"));
 
   private final Config root;
+  private final ClassLoader strategyLoader; // where strategy factories are looked up, as the assembly does
   private final String description;
 
-  private ConfigurationSource(Config root, String description) {
+  private ConfigurationSource(Config root, String description, ClassLoader strategyLoader) {
     this.root = root;
+    this.strategyLoader = strategyLoader == null ? ConfigurationSource.class.getClassLoader() : strategyLoader;
     this.description = description;
   }
 
@@ -104,7 +106,7 @@ public final class ConfigurationSource {
     } catch (ConfigException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    ConfigurationSource source = new ConfigurationSource(merged, description);
+    ConfigurationSource source = new ConfigurationSource(merged, description, classLoader);
     source.validate();
     return source;
   }
@@ -322,6 +324,7 @@ public final class ConfigurationSource {
         strategyOptions.put(option.getKey(), String.valueOf(option.getValue().unwrapped()));
       }
     }
+    checkStrategy(section, cacheName, strategyOptions);
     List<String> allowlist = stringList(section, "serializer.allowlist");
     for (String pattern : allowlist) {
       try {
@@ -415,6 +418,23 @@ public final class ConfigurationSource {
           + ", was " + section.getValue(path).render());
     }
     return value;
+  }
+
+  /**
+   * Checks the strategy's name and options when the file loads, for every cache, whether or not it has several
+   * tiers yet: a typo must fail at once with the file and line, not later at getCache (or never).
+   */
+  private void checkStrategy(Config section, String cacheName, Map<String, String> options) {
+    String name = string(section, "strategy.name");
+    try {
+      io.tiercache.routing.TypeStrategies.create(name, options, strategyLoader);
+    } catch (IllegalArgumentException e) {
+      boolean unknownName = e.getMessage().startsWith("unknown strategy");
+      ConfigOrigin origin = unknownName ? section.getValue("strategy.name").origin()
+          : section.getValue("strategy").origin();
+      throw invalid(origin, unknownName ? "strategy.name" : "strategy", "of cache '" + cacheName + "': "
+          + e.getMessage());
+    }
   }
 
   private static String string(Config section, String path) {

@@ -155,4 +155,41 @@ class ConfigurationFileTest {
         getClass().getClassLoader(), Map.of());
     assertThat(byManagerUri.settingsFor("any", Map.of()).heapMaximumSize()).isEqualTo(77);
   }
+
+  @Test
+  void aMistypedStrategyFailsWhenTheFileLoadsEvenForASingleTierCache() throws Exception {
+    Path file = write("strategy.conf", String.join("\n",
+        "tiercache {",
+        "  caches {",
+        "    \"orders\" {",
+        "      tiers = [heap]",
+        "      strategy.name = sise",
+        "    }",
+        "  }",
+        "}"));
+    assertThatThrownBy(() -> ConfigurationSource.load(file.toUri(), getClass().getClassLoader(), Map.of()))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("strategy.conf: 5")
+        .hasMessageContaining("strategy.name of cache 'orders'").hasMessageContaining("unknown strategy 'sise'")
+        .hasMessageContaining("allowed:").hasMessageContaining("size");
+    Path options = write("options.conf", String.join("\n",
+        "tiercache.default {",
+        "  tiers = [heap, rocksdb]",
+        "  strategy { name = single, tier = rockdb }",
+        "}"));
+    assertThatThrownBy(() -> ConfigurationSource.load(options.toUri(), getClass().getClassLoader(), Map.of()))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("options.conf: 3")
+        .hasMessageContaining("rockdb");
+  }
+
+  @Test
+  void environmentVariablesAreIgnoredOnlyWhenTheyNameNoPartOfTiercache() throws Exception {
+    Path file = write("env-typo.conf", "tiercache.default { tiers = [heap] }");
+    // someone else's variable: ignored with a warning
+    ConfigurationSource.load(file.toUri(), getClass().getClassLoader(), Map.of("TIERCACHE_HOME", "/opt/x"));
+    // meant for tiercache, but mistyped: refused, naming the variable
+    assertThatThrownBy(() -> ConfigurationSource.load(file.toUri(), getClass().getClassLoader(),
+        Map.of("TIERCACHE_default_rocksdb_synk", "true")))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("TIERCACHE_default_rocksdb_synk")
+        .hasMessageContaining("allowed:");
+  }
 }
