@@ -72,12 +72,14 @@ public final class ConfigurationSource {
           "when-unreachable", "events"));
 
   private final Config root;
-  private final ClassLoader strategyLoader; // where strategy factories are looked up, as the assembly does
+  // where strategy factories are looked up, as the assembly does; weak, since the manager holding this source is
+  // itself held by the provider only as long as its class loader lives
+  private final java.lang.ref.WeakReference<ClassLoader> strategyLoader;
   private final String description;
 
   private ConfigurationSource(Config root, String description, ClassLoader strategyLoader) {
     this.root = root;
-    this.strategyLoader = strategyLoader == null ? ConfigurationSource.class.getClassLoader() : strategyLoader;
+    this.strategyLoader = new java.lang.ref.WeakReference<>(strategyLoader);
     this.description = description;
   }
 
@@ -427,7 +429,9 @@ public final class ConfigurationSource {
   private void checkStrategy(Config section, String cacheName, Map<String, String> options) {
     String name = string(section, "strategy.name");
     try {
-      io.tiercache.routing.TypeStrategies.create(name, options, strategyLoader);
+      ClassLoader loader = strategyLoader.get();
+      io.tiercache.routing.TypeStrategies.create(name, options,
+          loader == null ? ConfigurationSource.class.getClassLoader() : loader);
     } catch (IllegalArgumentException e) {
       boolean unknownName = e.getMessage().startsWith("unknown strategy");
       ConfigOrigin origin = unknownName ? section.getValue("strategy.name").origin()
