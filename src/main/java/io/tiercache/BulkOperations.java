@@ -72,6 +72,8 @@ final class BulkOperations<K, V> {
     }
     context.statistics.recordHits(result.size());
     context.statistics.recordMisses(missing.size());
+    context.meters.hits(result.size());
+    context.meters.misses(missing.size());
     if (context.readThrough && !missing.isEmpty()) {
       Map<K, V> loaded = context.loader.loadAll(missing);
       for (Map.Entry<K, V> entry : loaded.entrySet()) {

@@ -60,6 +60,9 @@ final class CacheContext<K, V> {
   /** Takes the cache's health snapshots; set once by the factory. */
   HealthReport health;
 
+  /** Counts lookups and each tier's own removals, always; set once by the factory. */
+  TierMeters meters = new TierMeters();
+
   /** Returns true when {@code envelope} holds a mapping that has not expired at {@code now}. */
   static boolean isLive(Envelope envelope, long now) {
     return envelope != null && !envelope.isExpired(now);

@@ -58,6 +58,7 @@ final class CacheFactory {
     ExpiryCalculator expiry = new ExpiryCalculator(createExpiryPolicy(configuration), configuration.getClock());
     EventDispatcher<K, V> events = new EventDispatcher<>(executor, copier, classLoader::get);
     CacheStatistics statistics = new CacheStatistics();
+    TierMeters meters = new TierMeters();
 
     TierListener<K> tierListener = new TierListener<>() {
       @Override
@@ -99,6 +100,7 @@ final class CacheFactory {
     inputs.expiring = !expiry.isEternal();
     inputs.clock = configuration.getClock();
     inputs.listener = tierListener;
+    inputs.meters = meters;
     inputs.directory = manager::storeDirectory;
     inputs.classLoader = classLoader::get;
     inputs.managerUri = manager.getURI().toString();
@@ -129,8 +131,9 @@ final class CacheFactory {
       // a Redis tier is one tier to watch, its near cache (the heap in [heap, redis]) included
       boolean separateTiers = settings.usesDiskOrOffHeap() && configuration.isStoreByValue()
           && !settings.tiers().contains(io.tiercache.routing.TierNames.REDIS);
+      context.meters = meters;
       context.health = new HealthReport(name, separateTiers ? settings.tiers() : List.of(tier.name()),
-          inputs.notStarted, tier);
+          inputs.notStarted, tier, meters);
       return new TierCache<>(manager, configuration, context, onClose);
     } catch (RuntimeException e) {
       // a factory that failed half-way must not leave a locked store or open connections behind

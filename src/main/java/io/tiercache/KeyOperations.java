@@ -43,12 +43,14 @@ final class KeyOperations<K, V> {
       context.touch(key, envelope, now);
       statistics.recordHits(1);
       statistics.recordGetTime(start);
+      context.meters.hits(1);
       return value;
     }
     if (envelope != null) {
       context.expire(key, envelope);
     }
     context.statistics.recordMisses(1);
+    context.meters.misses(1);
     V value = context.readThrough ? loadThrough(key, now) : null;
     context.statistics.recordGetTime(start);
     return value;

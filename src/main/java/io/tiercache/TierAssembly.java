@@ -60,6 +60,8 @@ final class TierAssembly {
     boolean expiring;             // false when no entry can expire, which spares Caffeine's timers
     Clock clock;
     TierListener<K> listener;
+    /** Counts each tier's evictions and reclaimed expirations; null to count nothing. */
+    TierMeters meters;
     Supplier<StoreDirectory> directory;
     Supplier<ClassLoader> classLoader;
     String managerUri;
@@ -67,6 +69,11 @@ final class TierAssembly {
     final Map<String, String> notStarted = new LinkedHashMap<>();
     /** One set of key locks per cache: its composite and its byte-storing tiers share them. */
     final KeyLocks locks = new KeyLocks(1024);
+
+    /** The listener for the tier named {@code tier}: the cache's, counting that tier's removals on the way. */
+    TierListener<K> listenerFor(String tier) {
+      return meters == null ? listener : meters.counting(tier, listener);
+    }
   }
 
   static <K> Tier<K> build(Inputs<K> in) {
@@ -142,7 +149,7 @@ final class TierAssembly {
   }
 
   private static <K> Tier<K> heap(Inputs<K> in) {
-    return HeapTier.create(in.heapBound, in.clock, in.expiring, in.listener);
+    return HeapTier.create(in.heapBound, in.clock, in.expiring, in.listenerFor(TierNames.HEAP));
   }
 
   /**
@@ -165,7 +172,7 @@ final class TierAssembly {
     try {
       Tier<K> tier = RedisTiers.open(redis, in.cacheName, registry -> serializerDecorator.apply(new KryoSerializer(
           registry, ClassAllowlist.of(settings.allowlist()), in.classLoader, "cache '" + in.cacheName + "'")),
-          in.clock, in.listener, nearCache, redis.events());
+          in.clock, in.listenerFor(TierNames.REDIS), nearCache, redis.events());
       if (settings.transientStore()) {
         try {
           tier.clear(); // transient: the cache starts empty, here for every process sharing the namespace
@@ -196,19 +203,20 @@ final class TierAssembly {
       case TierNames.MAPDB: {
         Capacity capacity = new Capacity(settings.mapdbMaximumEntries(), settings.mapdbMaximumBytes());
         if (settings.mapdbMode() == CacheSettings.MapDbMode.DIRECT) {
-          return MapDbTiers.openDirectMemory(serializer, capacity, in.locks, in.clock, in.listener);
+          return MapDbTiers.openDirectMemory(serializer, capacity, in.locks, in.clock,
+              in.listenerFor(TierNames.MAPDB));
         }
         MapDbTiers.Durability durability = settings.mapdbTransactions() ? MapDbTiers.Durability.TRANSACTIONS
             : settings.mapdbMode() == CacheSettings.MapDbMode.FILE_LOST_ON_CRASH ? MapDbTiers.Durability.NONE
             : MapDbTiers.Durability.LOG;
         return MapDbTiers.openFile(in.directory.get().mapDbFile(in.cacheName), durability,
-            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listener);
+            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listenerFor(TierNames.MAPDB));
       }
       case TierNames.ROCKSDB: {
         rocksDbAvailability.run();
         Capacity capacity = new Capacity(settings.rocksdbMaximumEntries(), settings.rocksdbMaximumBytes());
         return RocksDbTiers.open(in.directory.get().rocksDb(), in.cacheName, settings.rocksdbSync(),
-            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listener);
+            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listenerFor(TierNames.ROCKSDB));
       }
       default:
         throw new IllegalArgumentException("unknown tier '" + name + "'; allowed: " + TierNames.ALL);

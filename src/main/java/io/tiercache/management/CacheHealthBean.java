@@ -26,4 +26,9 @@ public final class CacheHealthBean implements CacheHealthMXBean {
   public long getDroppedRecords() {
     return health.get().dropped();
   }
+
+  @Override
+  public TierMetrics[] getTierMetrics() {
+    return health.get().tiers().stream().map(TierMetrics::of).toArray(TierMetrics[]::new);
+  }
 }

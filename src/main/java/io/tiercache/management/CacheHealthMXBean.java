@@ -2,7 +2,8 @@ package io.tiercache.management;
 
 /**
  * The JMX view of a cache's {@link CacheHealth}, registered for every tiercache cache (management enabled or
- * not) as {@code io.tiercache:type=CacheHealth,CacheManager=<uri>,Cache=<name>}.
+ * not) as {@code io.tiercache:type=CacheHealth,CacheManager=<uri>,Cache=<name>}: its state and each tier's
+ * figures.
  */
 public interface CacheHealthMXBean {
 
@@ -14,4 +15,7 @@ public interface CacheHealthMXBean {
 
   /** Returns the records dropped as damaged or undecodable since the cache was opened, all tiers together. */
   long getDroppedRecords();
+
+  /** Returns each configured tier's figures, in probe order (a {@code CompositeData[]} to JMX clients). */
+  TierMetrics[] getTierMetrics();
 }

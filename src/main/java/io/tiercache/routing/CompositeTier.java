@@ -99,12 +99,16 @@ public final class CompositeTier<K> implements Tier<K> {
     RecoverySweep.run(byteTiers, name());
   }
 
-  /** Returns a snapshot of each tier's entries, bytes and the lookups it answered, in probe order. */
+  /**
+   * Returns a snapshot of each tier's entries, bytes and the lookups it answered and missed, in probe order.
+   * Applications read the same figures for any cache through {@code CacheHealth}.
+   */
   public List<TierStatistics> statistics() {
     List<TierStatistics> snapshot = new ArrayList<>();
     for (int i = 0; i < tiers.size(); i++) {
       Tier<K> tier = tiers.get(i);
-      snapshot.add(new TierStatistics(names.get(i), tier.size(), tier.bytes(), lookups.hits(i)));
+      snapshot.add(new TierStatistics(names.get(i), tier.sizeForMonitoring(), tier.bytes(), lookups.hits(i),
+          lookups.misses(i)));
     }
     return snapshot;
   }
@@ -156,14 +160,14 @@ public final class CompositeTier<K> implements Tier<K> {
         // the usual layout puts the heap first: a hit there needs no probe object and no key bytes
         Envelope envelope = tiers.get(0).get(key);
         if (envelope != null) {
-          return lookups.counted(0, envelope);
+          return lookups.probed(0, envelope);
         }
       }
       Probe<K> probe = probe(key);
       for (int i = firstHoldsObjects ? 1 : 0; i < slots.size(); i++) {
         Envelope envelope = slots.get(i).read(probe);
         if (envelope != null) {
-          return lookups.counted(i, envelope);
+          return lookups.probed(i, envelope);
         }
       }
       if (moves.version(stripe) == before) {
@@ -175,7 +179,11 @@ public final class CompositeTier<K> implements Tier<K> {
     lock.lock();
     try {
       Location found = locate(probe(key));
-      return lookups.counted(found.index(), found.envelope());
+      if (found.index() < 0) {
+        lookups.missed();
+        return null;
+      }
+      return lookups.probed(found.index(), found.envelope()); // key-only strategies never get here
     } finally {
       lock.unlock();
     }
@@ -287,6 +295,7 @@ public final class CompositeTier<K> implements Tier<K> {
         break;
       }
       Map<K, Envelope> hitsHere = tier.getAll(missing);
+      lookups.batch(tiers.indexOf(tier), missing.size(), hitsHere.size());
       found.putAll(hitsHere);
       missing.removeAll(hitsHere.keySet());
     }
@@ -301,6 +310,7 @@ public final class CompositeTier<K> implements Tier<K> {
         }
       }
     }
+    lookups.batchMissed(requested.size() - found.size());
     return found;
   }
 
