@@ -1,12 +1,19 @@
 package io.tiercache.cdi;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.Interceptor;
+import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.enterprise.inject.spi.configurator.AnnotatedTypeConfigurator;
 import jakarta.enterprise.util.Nonbinding;
 import java.lang.annotation.Annotation;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.cache.annotation.CachePut;
 import javax.cache.annotation.CacheRemove;
 import javax.cache.annotation.CacheRemoveAll;
@@ -19,14 +26,33 @@ import javax.cache.annotation.CacheResult;
  * It registers each annotation as an interceptor binding whose members are all non-binding, and adds the four
  * interceptors, which are enabled globally by their {@code @Priority}.
  *
+ * <p><b>Another implementation of the annotations.</b> An application may already enable interceptors of its
+ * own (or another library's) for the same annotations; both running would cache every result twice and
+ * cache exceptions twice. So when the container enables any other interceptor bound to one of the four
+ * annotations, tiercache's step aside (they let calls through untouched) and one INFO line names the other
+ * interceptors. The system property {@value #MODE_PROPERTY} decides: {@code auto} (the default) as just
+ * described, {@code on} to intercept whatever else is enabled, {@code off} never to intercept.
+ *
  * <p>Registered through {@code META-INF/services/jakarta.enterprise.inject.spi.Extension}, so a container on
  * the class path finds it; applications without CDI never load it.
  */
 public class CacheAnnotationsExtension implements Extension {
 
+  /** The system property that says whether tiercache's interceptors run: {@code auto}, {@code on}, {@code off}. */
+  public static final String MODE_PROPERTY = "tiercache.cdi.interceptors";
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CacheAnnotationsExtension.class);
+
   private static final Class<?>[] INTERCEPTORS = {
       CacheResultInterceptor.class, CachePutInterceptor.class, CacheRemoveInterceptor.class,
       CacheRemoveAllInterceptor.class};
+
+  private static final Set<Class<? extends Annotation>> ANNOTATIONS =
+      Set.of(CacheResult.class, CachePut.class, CacheRemove.class, CacheRemoveAll.class);
+
+  /** Other enabled interceptors bound to the annotations, by class name, found while beans are processed. */
+  private final Set<String> others = new TreeSet<>();
+  private volatile boolean active = true;
 
   void registerBindings(@Observes BeforeBeanDiscovery discovery, BeanManager beanManager) {
     bind(discovery, CacheResult.class);
@@ -36,6 +62,53 @@ public class CacheAnnotationsExtension implements Extension {
     for (Class<?> interceptor : INTERCEPTORS) {
       discovery.addAnnotatedType(interceptor, "tiercache." + interceptor.getSimpleName());
     }
+  }
+
+  /** The container fires this for enabled interceptors only, so one seen here really runs. */
+  void findOtherInterceptors(@Observes ProcessBean<?> event) {
+    Bean<?> bean = event.getBean();
+    if (!(bean instanceof Interceptor) || List.of(INTERCEPTORS).contains(bean.getBeanClass())) {
+      return;
+    }
+    for (Annotation binding : ((Interceptor<?>) bean).getInterceptorBindings()) {
+      if (ANNOTATIONS.contains(binding.annotationType())) {
+        synchronized (others) {
+          others.add(bean.getBeanClass().getName());
+        }
+      }
+    }
+  }
+
+  void decide(@Observes AfterDeploymentValidation validation) {
+    String mode = System.getProperty(MODE_PROPERTY, "auto").trim();
+    switch (mode) {
+      case "on":
+        active = true;
+        break;
+      case "off":
+        active = false;
+        LOG.info("tiercache's interceptors for the JSR-107 caching annotations are off ({}=off)", MODE_PROPERTY);
+        break;
+      case "auto":
+        synchronized (others) {
+          active = others.isEmpty();
+          if (!active) {
+            LOG.info("Another interceptor for the JSR-107 caching annotations is enabled ({}), so tiercache's step"
+                + " aside and each annotated call is intercepted once. To use tiercache's instead, disable those"
+                + " and set -D{}=on.", String.join(", ", others), MODE_PROPERTY);
+          }
+        }
+        break;
+      default:
+        validation.addDeploymentProblem(new IllegalArgumentException("The system property " + MODE_PROPERTY
+            + " is '" + mode + "'; allowed: auto (the default: step aside when another interceptor for the"
+            + " JSR-107 annotations is enabled), on, off"));
+    }
+  }
+
+  /** Returns false when tiercache's interceptors let calls through, another implementation being enabled. */
+  public boolean active() {
+    return active;
   }
 
   private static <A extends Annotation> void bind(BeforeBeanDiscovery discovery, Class<A> annotation) {

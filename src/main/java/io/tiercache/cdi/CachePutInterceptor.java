@@ -1,6 +1,7 @@
 package io.tiercache.cdi;
 
 import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
@@ -15,6 +16,9 @@ public class CachePutInterceptor implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
+  @Inject
+  CacheAnnotationsExtension extension;
+
   /**
    * Intercepts a call.
    *
@@ -24,6 +28,6 @@ public class CachePutInterceptor implements Serializable {
    */
   @AroundInvoke
   public Object intercept(InvocationContext context) throws Exception {
-    return Interception.intercept(context);
+    return extension.active() ? Interception.intercept(context) : context.proceed();
   }
 }
