@@ -168,6 +168,34 @@ public final class StoreDirectory implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns who holds {@code directory} now, such as {@code "this process"} or {@code "another process (pid
+   * 4242)"}, or null when no process does. Never takes a lock that could disturb the holder: a directory this
+   * JVM holds is answered from memory, since closing a probe's descriptor would drop this JVM's own lock.
+   */
+  public static String holder(Path directory) {
+    Path absolute = directory.toAbsolutePath().normalize();
+    if (HELD.contains(absolute)) {
+      return "this process";
+    }
+    Path lockFile = absolute.resolve("tiercache.lock");
+    if (!Files.exists(lockFile)) {
+      return null;
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe = channel.tryLock();
+      if (probe != null) {
+        probe.release();
+        return null;
+      }
+      return "another process" + readHolder(lockFile);
+    } catch (OverlappingFileLockException e) {
+      return "this process";
+    } catch (IOException e) {
+      return "unknown (the lock file " + lockFile + " cannot be opened: " + e.getMessage() + ")";
+    }
+  }
+
   private static String readHolder(Path lockFile) {
     try {
       String pid = Files.readString(lockFile, StandardCharsets.UTF_8).trim();

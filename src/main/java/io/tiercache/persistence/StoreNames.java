@@ -37,6 +37,27 @@ public final class StoreNames {
     return encoded.toString();
   }
 
+  /**
+   * Returns the name a file name was encoded from, or the file name itself when it cannot be decoded (a long
+   * name shortened with a hash).
+   */
+  public static String decode(String encoded) {
+    if (encoded.contains("~") || encoded.equals("%00")) {
+      return encoded;
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < encoded.length(); i++) {
+      char c = encoded.charAt(i);
+      if (c == '%' && i + 2 < encoded.length()) {
+        bytes.write(Integer.parseInt(encoded.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        bytes.write(c);
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
   private static String hash(String name) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));

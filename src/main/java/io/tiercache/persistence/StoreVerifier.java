@@ -1,33 +1,24 @@
 package io.tiercache.persistence;
 
 import io.tiercache.serialization.ClassAllowlist;
+import io.tiercache.serialization.ClassRegistry;
 import io.tiercache.serialization.KryoSerializer;
 import io.tiercache.serialization.Serializer;
-import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.TierException;
-import io.tiercache.tier.TierListener;
-import io.tiercache.tier.mapdb.MapDbTiers;
-import io.tiercache.tier.rocksdb.RocksDbTiers;
-import io.tiercache.tier.serialized.Capacity;
 import io.tiercache.tier.serialized.RecordFormat;
-import io.tiercache.tier.serialized.SerializedTier;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Scans a tiercache directory that no process holds and reports, store by store, how many records it holds
- * and which are damaged: a store that does not open (with the reason, naming the file), records failing their
- * checksum, and, when an allowlist is given, keys and values that no longer decode. Nothing is repaired or
- * dropped: that is what a cache does when it meets a damaged record. A MapDB store is read from its redo log
- * (what its file is rebuilt from), or from its file opened read-only when it has none; RocksDB's column
- * families are opened as a cache opens them. The command line's {@code verify} calls it.
+ * Scans a tiercache directory and reports, store by store, how many records it holds, their bytes, format
+ * versions and expired share, and which are damaged: a store that does not open (with the reason, naming the
+ * file), records failing their checksum, and, when an allowlist is given, keys and values that no longer
+ * decode. Nothing is repaired or dropped: that is what a cache does when it meets a damaged record. A MapDB
+ * store is read from its redo log (what its file is rebuilt from), or from its file opened read-only when it
+ * has none. The command line's {@code inspect} and {@code verify} call it.
  */
 public final class StoreVerifier {
 
@@ -38,8 +29,15 @@ public final class StoreVerifier {
    * @param records the records read
    * @param damaged the records that fail their checksum or do not decode
    * @param problems what is wrong, one line each (the first few records, or why the store did not open)
+   * @param cache the cache the store belongs to
+   * @param tier {@code rocksdb} or {@code mapdb}
+   * @param bytes the bytes of the records read, keys included
+   * @param expired the records whose expiry had passed when they were read (a cache drops them when it meets
+   *     them)
+   * @param versions how many records have each record-format version
    */
-  public record StoreReport(String store, long records, long damaged, List<String> problems) {
+  public record StoreReport(String store, long records, long damaged, List<String> problems, String cache,
+      String tier, long bytes, long expired, Map<Integer, Long> versions) {
     /** Returns true when the store opened and every record is sound. */
     public boolean sound() {
       return problems.isEmpty();
@@ -51,8 +49,11 @@ public final class StoreVerifier {
    *
    * @param directory the directory scanned
    * @param stores one report per store found
+   * @param heldBy who held the directory while it was read ({@link StoreDirectory#holder}), or null when this
+   *     scan held it: a held directory is read as it is, and records written meanwhile may be missed
+   * @param classes the classes its registry lists, by id: {class name, layout fingerprint}
    */
-  public record Report(Path directory, List<StoreReport> stores) {
+  public record Report(Path directory, List<StoreReport> stores, String heldBy, Map<Integer, String[]> classes) {
     /** Returns true when any store failed to open or holds a damaged record. */
     public boolean damageFound() {
       return stores.stream().anyMatch(store -> !store.sound());
@@ -71,68 +72,64 @@ public final class StoreVerifier {
    * @throws TierException if the directory is held by a running process, or cannot be opened at all
    */
   public static Report verify(Path directory, List<String> allowlist, ClassLoader classLoader) {
-    List<StoreReport> reports = new ArrayList<>();
+    return verify(directory, allowlist, classLoader, false);
+  }
+
+  /**
+   * Verifies the stores of {@code directory}: locked meanwhile when no process holds it; read without writing
+   * anything when one does and {@code readHeld} is true.
+   *
+   * @throws TierException if the directory is held and {@code readHeld} is false, or it cannot be read at all
+   */
+  public static Report verify(Path directory, List<String> allowlist, ClassLoader classLoader, boolean readHeld) {
+    String heldBy = readHeld ? StoreDirectory.holder(directory) : null;
+    if (heldBy != null) {
+      ClassRegistry registry = ClassRegistry.readOnly(directory.resolve("kryo-classes.registry"));
+      return new Report(directory, scanAll(directory, registry, allowlist, classLoader, false), heldBy,
+          registry.entries());
+    }
     try (StoreDirectory store = StoreDirectory.open(directory)) {
-      Serializer serializer = new KryoSerializer(store.registry(), ClassAllowlist.of(allowlist),
-          () -> classLoader, "verify " + directory);
-      boolean decode = !allowlist.isEmpty();
-      for (String cache : RocksDbTiers.cacheNames(store.rocksDb())) {
-        String name = "rocksdb#" + cache;
-        reports.add(scan(name, decode, serializer, () -> RocksDbTiers.open(store.rocksDb(), cache, false, false,
-            serializer, Capacity.unbounded(), new KeyLocks(16), Clock.systemUTC(), TierListener.NONE)));
-      }
-      for (Path file : mapDbFiles(store.root().resolve("mapdb"))) {
-        reports.add(scanMapDb("mapdb/" + file.getFileName(), file, decode, serializer));
-      }
+      return new Report(directory, scanAll(directory, store.registry(), allowlist, classLoader, true), null,
+          store.registry().entries());
     }
-    return new Report(directory, reports);
   }
 
-  private static StoreReport scan(String name, boolean decode, Serializer serializer,
-      java.util.function.Supplier<SerializedTier<Object>> opener) {
-    SerializedTier<Object> tier;
+  private static List<StoreReport> scanAll(Path directory, ClassRegistry registry, List<String> allowlist,
+      ClassLoader classLoader, boolean exclusive) {
+    Serializer serializer = new KryoSerializer(registry, ClassAllowlist.of(allowlist), () -> classLoader,
+        "verify " + directory);
+    List<StoreReport> reports = new ArrayList<>();
+    List<StoreScanner.Store> stores;
     try {
-      tier = opener.get();
+      stores = StoreScanner.stores(directory);
     } catch (RuntimeException e) {
-      return new StoreReport(name, 0, 0, List.of("does not open: " + e.getMessage()));
+      return List.of(new StoreReport("rocksdb", 0, 0, List.of("does not open: " + e.getMessage()), "", "rocksdb",
+          0, 0, Map.of()));
     }
-    long records = 0;
-    long damaged = 0;
-    List<String> problems = new ArrayList<>();
-    try {
-      Iterator<Map.Entry<byte[], byte[]>> all = tier.records();
-      while (all.hasNext()) {
-        Map.Entry<byte[], byte[]> record = all.next();
-        records++;
-        String problem = RecordFormat.damage(record.getKey(), record.getValue());
-        if (problem == null && decode) {
-          problem = decodeProblem(serializer, record.getKey(), record.getValue());
-        }
-        if (problem != null) {
-          damaged++;
-          if (problems.size() < PROBLEMS_LISTED) {
-            problems.add("record " + records + ": " + problem);
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      problems.add("reading stopped after " + records + " records: " + e.getMessage());
-    } finally {
-      tier.close();
+    for (StoreScanner.Store store : stores) {
+      reports.add(scan(store, exclusive, allowlist.isEmpty() ? null : serializer));
     }
-    return new StoreReport(name, records, damaged, problems);
+    return reports;
   }
 
-  /** MapDB stores are read without being opened for writing, so verifying never rebuilds or moves a file. */
-  private static StoreReport scanMapDb(String name, Path file, boolean decode, Serializer serializer) {
-    long[] counts = new long[2];
+  private static StoreReport scan(StoreScanner.Store store, boolean exclusive, Serializer decoder) {
+    long[] counts = new long[4]; // records, damaged, bytes, expired
+    Map<Integer, Long> versions = new TreeMap<>();
     List<String> problems = new ArrayList<>();
+    long now = System.currentTimeMillis();
     try {
-      MapDbTiers.scan(file, (key, record) -> {
+      StoreScanner.scan(store, exclusive, (key, record) -> {
         counts[0]++;
+        counts[2] += key.length + record.length;
+        if (record.length > 0) {
+          versions.merge((int) record[0], 1L, Long::sum);
+        }
         String problem = RecordFormat.damage(key, record);
-        if (problem == null && decode) {
-          problem = decodeProblem(serializer, key, record);
+        if (problem == null && RecordFormat.expireAt(record) <= now) {
+          counts[3]++;
+        }
+        if (problem == null && decoder != null) {
+          problem = decodeProblem(decoder, key, record);
         }
         if (problem != null) {
           counts[1]++;
@@ -142,9 +139,11 @@ public final class StoreVerifier {
         }
       });
     } catch (RuntimeException e) {
-      problems.add("does not open: " + e.getMessage());
+      problems.add(counts[0] == 0 ? "does not open: " + e.getMessage()
+          : "reading stopped after " + counts[0] + " records: " + e.getMessage());
     }
-    return new StoreReport(name, counts[0], counts[1], problems);
+    return new StoreReport(store.label(), counts[0], counts[1], problems, store.cache(), store.tier(), counts[2],
+        counts[3], versions);
   }
 
   private static String decodeProblem(Serializer serializer, byte[] key, byte[] record) {
@@ -156,19 +155,5 @@ public final class StoreVerifier {
     } catch (RuntimeException e) {
       return "does not decode: " + e.getMessage();
     }
-  }
-
-  private static List<Path> mapDbFiles(Path directory) {
-    List<Path> files = new ArrayList<>();
-    if (!Files.isDirectory(directory)) {
-      return files;
-    }
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*.db")) {
-      stream.forEach(files::add);
-    } catch (IOException e) {
-      throw new TierException("Cannot list the MapDB stores in " + directory + ": " + e, e);
-    }
-    files.sort(null);
-    return files;
   }
 }

@@ -35,6 +35,7 @@ public final class ClassRegistry {
 
   private final Path file;          // null for a registry that lives in memory only
   private final Shared shared;      // non-null for a registry kept by a server that several processes share
+  private boolean readOnly;         // loaded for reading: never written, new classes refused
   private final Map<String, Integer> idsByLayout = new HashMap<>(); // "name<TAB>fingerprint" -> id
   private final Map<String, Integer> latestIdByName = new HashMap<>();
   private final Map<Integer, String> namesById = new HashMap<>();
@@ -119,6 +120,38 @@ public final class ClassRegistry {
     return registry;
   }
 
+  /**
+   * Loads the registry at {@code file} for reading only: nothing is written, not even the repair of a line torn
+   * by a crash (which may be another process's append in progress: it is ignored), and a class it does not
+   * list cannot be registered. For tools that read a directory another process may hold.
+   *
+   * @throws SerializationException if a line is malformed or damaged, naming the file and line
+   */
+  public static ClassRegistry readOnly(Path file) {
+    ClassRegistry registry = new ClassRegistry(file);
+    registry.readOnly = true;
+    if (Files.exists(file)) {
+      try {
+        List<String> lines = new java.util.ArrayList<>(List.of(Files.readString(file, StandardCharsets.UTF_8)
+            .split("\n", -1)));
+        lines.remove(lines.size() - 1); // after the last newline: empty, or an append not finished yet
+        for (int i = 0; i < lines.size(); i++) {
+          registry.load(lines.get(i), file, i + 1);
+        }
+      } catch (IOException e) {
+        throw new SerializationException("Cannot read the class registry " + file + ": " + e, e);
+      }
+    }
+    return registry;
+  }
+
+  /** Returns every registration, by id: {class name, fingerprint (null for a line from before fingerprints)}. */
+  public synchronized java.util.SortedMap<Integer, String[]> entries() {
+    java.util.SortedMap<Integer, String[]> all = new java.util.TreeMap<>();
+    namesById.forEach((id, name) -> all.put(id, new String[] {name, fingerprintsById.get(id)}));
+    return all;
+  }
+
   private static final class LoggerHolder {
     static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClassRegistry.class);
   }
@@ -161,6 +194,10 @@ public final class ClassRegistry {
     Integer id = idsByLayout.get(className + "\t" + fingerprint);
     if (id != null) {
       return id;
+    }
+    if (readOnly) {
+      throw new SerializationException("Class registry " + file + " is open for reading only and does not list "
+          + className + " in this layout", null);
     }
     if (shared != null) {
       int claimed = shared.claim(className, fingerprint, FIRST_ID);

@@ -75,6 +75,74 @@ public final class RocksDbTiers {
   }
 
   /**
+   * Visits the records of one cache without writing anything, also while another process has the database
+   * open: RocksDB's read-only mode reads the files and the write-ahead log as they are at this moment, takes
+   * no lock and changes no file.
+   *
+   * @throws TierUnavailableException naming the directory when the database cannot be read
+   */
+  public static void scanReadOnly(Path directory, String cacheName,
+      java.util.function.BiConsumer<byte[], byte[]> visitor) {
+    RocksDbEnvironment.loadLibrary();
+    java.util.List<org.rocksdb.ColumnFamilyDescriptor> descriptors = new java.util.ArrayList<>();
+    java.util.List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+    byte[] wanted = cacheName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (org.rocksdb.Options listing = new org.rocksdb.Options();
+        org.rocksdb.DBOptions options = new org.rocksdb.DBOptions();
+        org.rocksdb.ColumnFamilyOptions familyOptions = new org.rocksdb.ColumnFamilyOptions()) {
+      int index = -1;
+      for (byte[] name : org.rocksdb.RocksDB.listColumnFamilies(listing, directory.toString())) {
+        if (java.util.Arrays.equals(name, wanted)) {
+          index = descriptors.size();
+        }
+        descriptors.add(new org.rocksdb.ColumnFamilyDescriptor(name, familyOptions));
+      }
+      if (index < 0) {
+        throw new TierUnavailableException("The RocksDB store in " + directory + " has no cache '" + cacheName
+            + "'", null);
+      }
+      try (org.rocksdb.RocksDB db = org.rocksdb.RocksDB.openReadOnly(options, directory.toString(), descriptors,
+          handles)) {
+        try (org.rocksdb.RocksIterator records = db.newIterator(handles.get(index))) {
+          for (records.seekToFirst(); records.isValid(); records.next()) {
+            visitor.accept(records.key(), records.value());
+          }
+          records.status();
+        } finally {
+          handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+        }
+      }
+    } catch (org.rocksdb.RocksDBException e) {
+      throw new TierUnavailableException("Cannot read the RocksDB store in " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Compacts every cache of a database no process holds: each column family is rewritten without the space
+   * of deleted, overwritten and expired-then-removed records.
+   *
+   * @return the bytes of the database's files before and after
+   */
+  public static long[] compact(Path directory) {
+    long before = directoryBytes(directory);
+    RocksDbEnvironment environment = RocksDbEnvironment.acquire(directory);
+    try {
+      environment.compactAll();
+    } finally {
+      environment.release();
+    }
+    return new long[] {before, directoryBytes(directory)};
+  }
+
+  private static long directoryBytes(Path directory) {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(directory)) {
+      return files.filter(java.nio.file.Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  /**
    * Checks that RocksDB's native library loads here.
    *
    * @throws TierUnavailableException if it does not
