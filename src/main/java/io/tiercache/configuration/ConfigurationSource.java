@@ -99,6 +99,7 @@ public final class ConfigurationSource {
     if (file != null) {
       parsed = parse(file, classLoader);
       description = file.toString();
+      requireRoot(parsed, description);
     }
     Config reference = parse(URI.create("classpath:tiercache-reference.conf"),
         ConfigurationSource.class.getClassLoader());
@@ -262,6 +263,24 @@ public final class ConfigurationSource {
       section = own.withFallback(section);
     }
     return read(section, cacheName);
+  }
+
+  /**
+   * A file that says {@code caches { ... }} or {@code default { ... }} at its top level, with no
+   * {@code tiercache} section, meant those settings for tiercache: read as written, they would be silently
+   * ignored and every cache would run on the defaults (the heap alone).
+   */
+  private static void requireRoot(Config parsed, String description) {
+    if (parsed.hasPath("tiercache")) {
+      return;
+    }
+    for (String key : List.of("caches", "default")) {
+      if (parsed.hasPath(key)) {
+        throw new ConfigurationException(description + ": " + parsed.getValue(key).origin().lineNumber() + ": '"
+            + key + "' is at the top level, where tiercache does not read it; put the settings inside"
+            + " tiercache { ... }");
+      }
+    }
   }
 
   private void validate() {

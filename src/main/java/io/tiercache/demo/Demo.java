@@ -3,8 +3,6 @@ package io.tiercache.demo;
 import io.tiercache.configuration.TierCacheConfiguration;
 import io.tiercache.management.CacheHealth;
 import io.tiercache.management.CacheStatistics;
-import io.tiercache.routing.CompositeTier;
-import io.tiercache.routing.TierStatistics;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -30,14 +28,28 @@ public final class Demo {
   private Demo() { }
 
   /**
-   * Runs the demo.
+   * Runs the demo in the per-user directory.
    *
    * @param args ignored
    */
   public static void main(String[] args) {
+    run(null);
+  }
+
+  /**
+   * Runs the demo (the command line's {@code demo}).
+   *
+   * @param directory where the disk tiers live, or null for the per-user directory of {@code tiercache:demo}
+   */
+  public static void run(java.nio.file.Path directory) {
     CachingProvider provider = Caching.getCachingProvider();
     System.out.println("JCache provider: " + provider.getClass().getName());
-    try (CacheManager manager = provider.getCacheManager(URI.create("tiercache:demo"), Demo.class.getClassLoader())) {
+    java.util.Properties properties = new java.util.Properties();
+    if (directory != null) {
+      properties.setProperty(io.tiercache.TierCacheManager.DIRECTORY_PROPERTY, directory.toString());
+    }
+    try (CacheManager manager = provider.getCacheManager(URI.create("tiercache:demo"), Demo.class.getClassLoader(),
+        properties)) {
       Cache<String, Object> catalog = manager.createCache("catalog",
           TierCacheConfiguration.builder(String.class, Object.class)
               .tiers("heap", "mapdb", "rocksdb")   // strategy: size (heap <= 4 KiB < mapdb <= 256 KiB < rocksdb)
@@ -112,20 +124,20 @@ public final class Demo {
 
   private static void printTiers(Cache<String, Object> catalog) {
     CacheHealth health = catalog.unwrap(CacheHealth.class);
-    System.out.println("Health: " + health.status());
-    System.out.println("  " + health.describe().replace("\n", "\n  ") + "\n");
-    if (health.tiers().stream().filter(CacheHealth.TierHealth::running).count() < 2) {
-      return; // a tier did not start: the per-tier table below belongs to a composite
-    }
-    @SuppressWarnings("unchecked")
-    CompositeTier<String> tiers = catalog.unwrap(CompositeTier.class);
     CacheStatistics statistics = catalog.unwrap(CacheStatistics.class);
-    System.out.printf(Locale.ROOT, "%-8s %9s %12s %9s %9s%n", "tier", "entries", "bytes", "hits", "misses");
-    for (TierStatistics tier : tiers.statistics()) {
-      System.out.printf(Locale.ROOT, "%-8s %9d %12s %9d %9s%n", tier.tier(), tier.entries(),
-          tier.bytes() < 0 ? "(objects)" : String.valueOf(tier.bytes()), tier.hits(), "-");
+    System.out.println("Health: " + health.status());
+    System.out.printf(Locale.ROOT, "%-8s %-8s %9s %12s %9s %9s%n", "tier", "state", "entries", "bytes", "hits",
+        "misses");
+    for (CacheHealth.TierHealth tier : health.tiers()) {
+      System.out.printf(Locale.ROOT, "%-8s %-8s %9d %12s %9d %9d%n", tier.name(),
+          tier.running() ? "running" : "DOWN", tier.entries(),
+          tier.bytes() < 0 ? "(objects)" : String.valueOf(tier.bytes()), tier.hits(), tier.misses());
+      if (tier.problem() != null) {
+        System.out.println("  " + tier.problem());
+      }
     }
-    System.out.printf(Locale.ROOT, "%-8s %9d %12d %9d %9d%n", "cache", tiers.size(), tiers.bytes(),
-        statistics.getCacheHits(), statistics.getCacheMisses());
+    System.out.printf(Locale.ROOT, "%-8s %-8s %9s %12s %9d %9d%n", "cache", "", "", "", statistics.getCacheHits(),
+        statistics.getCacheMisses());
+    System.out.println("(a tier's misses are the lookups that reached it and went on to the next tier)");
   }
 }

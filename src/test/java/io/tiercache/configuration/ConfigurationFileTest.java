@@ -57,6 +57,18 @@ class ConfigurationFileTest {
   }
 
   @Test
+  void settingsOutsideTheTiercacheSectionAreRefusedNotIgnored() throws Exception {
+    Path file = write("no-root.conf", String.join("\n",
+        "# meant for tiercache, but without its section: every cache would quietly run on the heap",
+        "caches {",
+        "  orders { tiers = [heap, rocksdb] }",
+        "}"));
+    assertThatThrownBy(() -> ConfigurationSource.load(file.toUri(), getClass().getClassLoader(), Map.of()))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining(file.toUri().toString() + ": 2")
+        .hasMessageContaining("'caches' is at the top level").hasMessageContaining("tiercache { ... }");
+  }
+
+  @Test
   void anUnknownTierIsReportedWithFileLineKeyAndAllowedValues() throws Exception {
     Path file = write("typo.conf", String.join("\n",
         "tiercache {",

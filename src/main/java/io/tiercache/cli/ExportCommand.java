@@ -1,0 +1,177 @@
+package io.tiercache.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.tiercache.persistence.StoreDirectory;
+import io.tiercache.persistence.StoreScanner;
+import io.tiercache.serialization.ClassAllowlist;
+import io.tiercache.serialization.ClassRegistry;
+import io.tiercache.serialization.KryoSerializer;
+import io.tiercache.serialization.Serializer;
+import io.tiercache.tier.Envelope;
+import io.tiercache.tier.serialized.RecordFormat;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code export DIR CACHE}: a cache's entries as JSON lines ({@link ExportFormat}). */
+@Command(name = "export", description = {"Writes the entries a tiercache directory holds for one cache as JSON"
+    + " lines, to a file or standard output, for 'tiercache import' into another directory, machine or tier"
+    + " layout. Values are carried in their stored form: no classes are needed to export.",
+    "Reads a directory a running process holds too, as it is at that moment. Expired entries are left out."})
+final class ExportCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The tiercache directory.")
+  Path directory;
+
+  @Parameters(index = "1", paramLabel = "CACHE", description = "The cache to export.")
+  String cache;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
+  Path output;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    Path dir = Directories.existing(directory);
+    List<StoreScanner.Store> stores = StoreScanner.stores(dir).stream().filter(s -> s.cache().equals(cache))
+        .toList();
+    if (stores.isEmpty()) {
+      throw new CliException(dir + " holds no disk store for cache '" + cache + "'; its caches: "
+          + StoreScanner.stores(dir).stream().map(StoreScanner.Store::cache).distinct().toList());
+    }
+    String holder = StoreDirectory.holder(dir);
+    ClassRegistry registry = ClassRegistry.readOnly(dir.resolve("kryo-classes.registry"));
+    // built-in types only: enough to show string and number keys, and never instantiates an application class
+    Serializer keyReader = new KryoSerializer(registry, ClassAllowlist.of(List.of()),
+        () -> getClass().getClassLoader(), "export " + dir);
+    long written;
+    long expired;
+    PrintWriter err = spec.commandLine().getErr();
+    try (OutputStream sink = output == null ? new NonClosing(System.out) : Files.newOutputStream(output);
+        JsonGenerator json = new JsonFactory().createGenerator(sink, JsonEncoding.UTF8);
+        Progress progress = new Progress(err, "exported")) {
+      json.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+      header(json, dir, stores, registry);
+      long now = System.currentTimeMillis();
+      long[] counts = new long[2];
+      for (StoreScanner.Store store : stores) {
+        StoreScanner.scan(store, false, (key, record) -> {
+          String damage = RecordFormat.damage(key, record);
+          if (damage != null) {
+            throw new CliException(store.label() + " holds a damaged record (" + damage + "); run 'tiercache"
+                + " verify " + dir + "'. Nothing damaged is exported");
+          }
+          long expireAt = RecordFormat.expireAt(record);
+          if (expireAt <= now) {
+            counts[1]++;
+            return;
+          }
+          entry(json, key, record, expireAt, store.tier(), keyReader);
+          counts[0]++;
+          progress.step();
+        });
+      }
+      json.writeRaw('\n');
+      written = counts[0];
+      expired = counts[1];
+    }
+    err.println("Exported " + written + " entries of cache '" + cache + "' from " + dir
+        + (expired == 0 ? "" : " (" + expired + " expired left out)")
+        + (holder == null ? "" : "; the directory is in use by " + holder + ": writes under way may be missing")
+        + (output == null ? "" : " to " + output));
+    return TierCacheCli.OK;
+  }
+
+  private void header(JsonGenerator json, Path dir, List<StoreScanner.Store> stores, ClassRegistry registry)
+      throws IOException {
+    json.writeStartObject();
+    json.writeNumberField(ExportFormat.MARKER, ExportFormat.VERSION);
+    json.writeStringField("cache", cache);
+    json.writeStringField("directory", dir.toString());
+    json.writeStringField("exported-at", Instant.now().toString());
+    json.writeArrayFieldStart("tiers");
+    for (StoreScanner.Store store : stores) {
+      json.writeString(store.tier());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("classes");
+    for (Map.Entry<Integer, String[]> entry : registry.entries().entrySet()) {
+      json.writeStartObject();
+      json.writeNumberField("id", entry.getKey());
+      json.writeStringField("name", entry.getValue()[0]);
+      if (entry.getValue()[1] != null) {
+        json.writeStringField("layout", entry.getValue()[1]);
+      }
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void entry(JsonGenerator json, byte[] key, byte[] record, long expireAt, String tier,
+      Serializer keyReader) {
+    try {
+      int offset = RecordFormat.valueOffset(record);
+      json.writeStartObject();
+      json.writeStringField("key", Base64.getEncoder().encodeToString(key));
+      json.writeFieldName("value");
+      json.writeString(Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(record, offset,
+          record.length)));
+      if (expireAt != Envelope.ETERNAL) {
+        json.writeNumberField("expire-at", expireAt);
+      }
+      json.writeNumberField("sequence", RecordFormat.sequence(record));
+      json.writeStringField("tier", tier);
+      String text = keyText(key, keyReader);
+      if (text != null) {
+        json.writeStringField("key-text", text);
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new CliException("Cannot write the export: " + e.getMessage(), e);
+    }
+  }
+
+  private static String keyText(byte[] key, Serializer keyReader) {
+    try {
+      Object decoded = keyReader.deserializeKey(key, 0, key.length);
+      return decoded instanceof CharSequence || decoded instanceof Number || decoded instanceof UUID
+          || decoded instanceof Character || decoded instanceof Boolean ? decoded.toString() : null;
+    } catch (RuntimeException notBuiltIn) {
+      return null; // an application class: carried in its stored form only
+    }
+  }
+
+  /** Standard output stays open after the export: a caller may write more. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}
