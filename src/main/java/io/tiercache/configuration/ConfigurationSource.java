@@ -105,7 +105,17 @@ public final class ConfigurationSource {
         ConfigurationSource.class.getClassLoader());
     Config merged = environmentOverrides(environment).withFallback(parsed).withFallback(reference);
     try {
-      merged = merged.resolve();
+      // ${?name} finds the file's own values, then JVM system properties (-Dname=...), then environment
+      // variables; system properties are a source for substitutions only, never settings themselves: only the
+      // tiercache section is kept, and tiercache's own -Dtiercache.* switches are left out of it
+      java.util.Properties properties = new java.util.Properties();
+      System.getProperties().forEach((key, value) -> {
+        if (!String.valueOf(key).startsWith("tiercache.")) {
+          properties.put(key, value);
+        }
+      });
+      Config resolved = merged.withFallback(ConfigFactory.parseProperties(properties)).resolve();
+      merged = resolved.getConfig("tiercache").atKey("tiercache");
     } catch (ConfigException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

@@ -57,6 +57,25 @@ class ConfigurationFileTest {
   }
 
   @Test
+  void substitutionsReadSystemPropertiesAsWellAsTheEnvironment() throws Exception {
+    Path file = write("substituted.conf", String.join("\n",
+        "tiercache {",
+        "  directory = ${?tiercache-test.cache-home}",
+        "  caches { orders { heap.maximum-size = ${?tiercache-test.orders-size} } }",
+        "}"));
+    System.setProperty("tiercache-test.cache-home", "/srv/cache");
+    System.setProperty("tiercache-test.orders-size", "1234");
+    try {
+      ConfigurationSource source = ConfigurationSource.load(file.toUri(), getClass().getClassLoader(), Map.of());
+      assertThat(source.settingsFor("orders", Map.of()).heapMaximumSize()).isEqualTo(1234);
+      assertThat(source.directory(java.net.URI.create("tiercache:x")).toString()).isEqualTo("/srv/cache");
+    } finally {
+      System.clearProperty("tiercache-test.cache-home");
+      System.clearProperty("tiercache-test.orders-size");
+    }
+  }
+
+  @Test
   void settingsOutsideTheTiercacheSectionAreRefusedNotIgnored() throws Exception {
     Path file = write("no-root.conf", String.join("\n",
         "# meant for tiercache, but without its section: every cache would quietly run on the heap",
