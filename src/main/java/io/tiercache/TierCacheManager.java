@@ -180,6 +180,39 @@ public final class TierCacheManager implements CacheManager {
     if (cache != null) {
       cache.clear();
       cache.close();
+    } else {
+      destroyStored(cacheName);
+    }
+  }
+
+  /**
+   * A cache this manager has not opened may still have records on disk from an earlier run: destroying it
+   * deletes them too, as destroying it open would. A directory that does not exist is not created for this,
+   * and one another manager or process holds is left alone, with a warning (its owner may be using the cache).
+   */
+  private void destroyStored(String cacheName) {
+    String property = properties.getProperty(DIRECTORY_PROPERTY);
+    Path directory = property != null ? Paths.get(property) : configuration.directory(uri);
+    if (storeDirectory == null && !java.nio.file.Files.isDirectory(directory)) {
+      return;
+    }
+    StoreDirectory store;
+    try {
+      store = storeDirectory();
+    } catch (io.tiercache.tier.TierUnavailableException e) {
+      LOG.warn("destroyCache('{}') leaves the cache's records on disk: {}", cacheName, e.getMessage());
+      return;
+    }
+    boolean found = io.tiercache.tier.mapdb.MapDbTiers.destroy(store.mapDbFile(cacheName));
+    if (java.nio.file.Files.isDirectory(store.rocksDb())) {
+      try {
+        found |= io.tiercache.tier.rocksdb.RocksDbTiers.destroy(store.rocksDb(), cacheName);
+      } catch (io.tiercache.tier.TierUnavailableException e) {
+        LOG.warn("destroyCache('{}') leaves the cache's RocksDB records on disk: {}", cacheName, e.getMessage());
+      }
+    }
+    if (found) {
+      LOG.info("Destroyed the records cache '{}' kept on disk in {}", cacheName, store.root());
     }
   }
 

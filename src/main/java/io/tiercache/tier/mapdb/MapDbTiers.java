@@ -252,6 +252,26 @@ public final class MapDbTiers {
     return new long[] {before, storeBytes(file)};
   }
 
+  /**
+   * Deletes a file-backed store that is not open, with its log (the cache manager's {@code destroyCache}):
+   * the log first, so that a crash midway never leaves a log that would rebuild the store.
+   *
+   * @return true when there was something to delete
+   */
+  public static boolean destroy(Path file) {
+    RedoLog log = RedoLog.at(file);
+    boolean existed = log.exists() || Files.exists(file);
+    log.deleteAll();
+    log.close();
+    deleteStore(file);
+    try {
+      Files.deleteIfExists(log.rebuildMarker());
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot delete " + log.rebuildMarker() + ": " + e, e);
+    }
+    return existed;
+  }
+
   private static long storeBytes(Path file) {
     long total = 0;
     try (java.nio.file.DirectoryStream<Path> siblings = Files.newDirectoryStream(file.toAbsolutePath().getParent(),

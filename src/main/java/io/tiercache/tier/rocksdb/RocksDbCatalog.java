@@ -97,6 +97,13 @@ final class RocksDbCatalog {
     }
   }
 
+  /** Forgets a family that is being dropped. */
+  synchronized void removeFamily(String family) {
+    if (families.remove(family)) {
+      write();
+    }
+  }
+
   /** Records the sequence number of a clean close. */
   synchronized void closedAt(long sequence) {
     lastSequence = sequence;

@@ -258,6 +258,29 @@ final class RocksDbEnvironment {
   }
 
   /** Returns new write options for one cache: each cache decides for itself whether writes wait for the disk. */
+  /**
+   * Drops a cache's column family and its records; returns false when there is none. The catalog forgets it
+   * first: a crash between the two steps leaves a family the catalog does not list, which the next open adopts
+   * again (the destroy did not happen), never a listed family missing, which would read as a damaged MANIFEST.
+   */
+  synchronized boolean dropFamily(String name) {
+    ColumnFamilyHandle handle = families.get(name);
+    if (handle == null || name.equals("default")) {
+      return false;
+    }
+    catalog.removeFamily(name);
+    try {
+      db.dropColumnFamily(handle);
+    } catch (RocksDBException e) {
+      throw new io.tiercache.tier.TierException("Cannot drop the RocksDB column family of cache '" + name
+          + "' in " + directory + ": " + e.getMessage(), e);
+    }
+    families.remove(name);
+    handles.remove(handle);
+    handle.close();
+    return true;
+  }
+
   /** Compacts every column family fully (the command line's {@code compact}). */
   synchronized void compactAll() {
     try {

@@ -118,6 +118,23 @@ public final class RocksDbTiers {
   }
 
   /**
+   * Deletes the records of a cache that is not open (the cache manager's {@code destroyCache}).
+   *
+   * @return true when the database had the cache
+   */
+  public static boolean destroy(Path directory, String cacheName) {
+    if (!cacheNames(directory).contains(cacheName)) {
+      return false;
+    }
+    RocksDbEnvironment environment = RocksDbEnvironment.acquire(directory);
+    try {
+      return environment.dropFamily(cacheName);
+    } finally {
+      environment.release();
+    }
+  }
+
+  /**
    * Compacts every cache of a database no process holds: each column family is rewritten without the space
    * of deleted, overwritten and expired-then-removed records.
    *
