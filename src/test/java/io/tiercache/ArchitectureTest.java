@@ -41,7 +41,8 @@ class ArchitectureTest {
   /** Nothing below the cache layer depends on it (the root package assembles everything else). */
   @ArchTest
   static final ArchRule nothingDependsOnTheCacheLayer = noClasses()
-      .that().resideOutsideOfPackages("io.tiercache", "io.tiercache.demo..", "io.tiercache.spi..")
+      .that().resideOutsideOfPackages("io.tiercache", "io.tiercache.demo..", "io.tiercache.spi..",
+          "io.tiercache.cli..")
       .should().dependOnClassesThat().resideInAPackage("io.tiercache");
 
   /** The provider is found through the spi package alone. */
@@ -50,9 +51,22 @@ class ArchitectureTest {
       .that().implement(javax.cache.spi.CachingProvider.class)
       .should().resideInAPackage("io.tiercache.spi");
 
-  /** The demo is an example, not part of the library: nothing depends on it. */
+  /** The demo is an example, not part of the library: nothing depends on it but the command that runs it. */
   @ArchTest
   static final ArchRule nothingDependsOnTheDemo = noClasses()
-      .that().resideOutsideOfPackage("io.tiercache.demo..")
+      .that().resideOutsideOfPackages("io.tiercache.demo..", "io.tiercache.cli..")
       .should().dependOnClassesThat().resideInAPackage("io.tiercache.demo..");
+
+  /** Micrometer is optional: only the binder touches it, so applications without it never load it. */
+  @ArchTest
+  static final ArchRule onlyTheBinderUsesMicrometer = noClasses()
+      .that().resideOutsideOfPackage("io.tiercache.metrics..")
+      .should().dependOnClassesThat().resideInAPackage("io.micrometer..");
+
+  /** picocli and Jackson are optional: only the command line uses them, and the library never uses it. */
+  @ArchTest
+  static final ArchRule onlyTheCommandLineUsesItsLibraries = noClasses()
+      .that().resideOutsideOfPackage("io.tiercache.cli..")
+      .should().dependOnClassesThat().resideInAnyPackage("picocli..", "com.fasterxml.jackson..",
+          "io.tiercache.cli..");
 }
