@@ -12,23 +12,18 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code compact DIR}: gives back the space of deleted and overwritten records. */
 @Command(name = "compact", description = {"Compacts the stores of a tiercache directory no process holds:"
     + " RocksDB's caches are rewritten, MapDB's logs rewritten to their live records and their files rebuilt.",
     "Refuses a directory in use."})
-final class CompactCommand implements Callable<Integer> {
+final class CompactCommand extends DirectoryCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The tiercache directory.")
-  Path directory;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     Path dir = Directories.existing(directory);
     Directories.requireFree(dir, "compact");
     try (StoreDirectory held = StoreDirectory.open(dir)) { // held while compacting: no cache may open it meanwhile

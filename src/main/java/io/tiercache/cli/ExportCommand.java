@@ -25,17 +25,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code export DIR CACHE}: a cache's entries as JSON lines ({@link ExportFormat}). */
 @Command(name = "export", description = {"Writes the entries a tiercache directory holds for one cache as JSON"
     + " lines, to a file or standard output, for 'tiercache import' into another directory, machine or tier"
     + " layout. Values are carried in their stored form: no classes are needed to export.",
     "Reads a directory a running process holds too, as it is at that moment. Expired entries are left out."})
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand extends DirectoryCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The tiercache directory.")
-  Path directory;
 
   @Parameters(index = "1", paramLabel = "CACHE", description = "The cache to export.")
   String cache;
@@ -43,8 +40,6 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of standard output.")
   Path output;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
@@ -62,7 +57,7 @@ final class ExportCommand implements Callable<Integer> {
         () -> getClass().getClassLoader(), "export " + dir);
     long written;
     long expired;
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     try (OutputStream sink = output == null ? new NonClosing(System.out) : Files.newOutputStream(output);
         JsonGenerator json = new JsonFactory().createGenerator(sink, JsonEncoding.UTF8);
         Progress progress = new Progress(err, "exported")) {

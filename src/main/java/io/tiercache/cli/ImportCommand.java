@@ -27,7 +27,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code import DIR CACHE FILE}: stores an export's entries into a cache of a directory. */
 @Command(name = "import", description = {"Stores the entries of a 'tiercache export' file into a cache of a"
@@ -36,13 +35,10 @@ import picocli.CommandLine.Spec;
     "Values are decoded, so their classes must be allowed (--allow) and found (--class-path). An entry whose"
     + " key the cache holds already is replaced; others are kept. Entries expired by now are skipped; the"
     + " others expire as the target cache's expiry policy says.",
-    "Refuses a directory in use."})
-final class ImportCommand implements Callable<Integer> {
+    "DIR is created if missing. Refuses a directory in use."})
+final class ImportCommand extends DirectoryCommand implements Callable<Integer> {
 
   private static final int BATCH = 1_000;
-
-  @Parameters(index = "0", paramLabel = "DIR", description = "The tiercache directory (created if missing).")
-  Path directory;
 
   @Parameters(index = "1", paramLabel = "CACHE", description = "The cache to store into.")
   String cache;
@@ -58,12 +54,10 @@ final class ImportCommand implements Callable<Integer> {
   @Mixin
   DecodingOptions decoding = new DecodingOptions();
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     ExportReader reader = new ExportReader(file);
     ExportReader.Header header = reader.header();
     Path dir = directory.toAbsolutePath().normalize();

@@ -12,26 +12,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code inspect DIR}: what a directory holds, cache by cache and tier by tier, and whether it is sound. */
 @Command(name = "inspect", description = {"Shows a tiercache directory: its caches and their tiers, entries,"
     + " bytes, record format versions, the classes in its registry and whether every record passes its checksum.",
     "Reads a directory a running process holds too, as it is at that moment."})
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand extends DirectoryCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The tiercache directory.")
-  Path directory;
 
   @Option(names = {"-c", "--classes"}, description = "List every class of the registry, not only their count.")
   boolean listClasses;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     Path dir = Directories.existing(directory);
     StoreVerifier.Report report = StoreVerifier.verify(dir, List.of(), getClass().getClassLoader(), true);
     out.println("Directory:     " + dir);

@@ -8,27 +8,22 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code verify DIR}: every record read and checked; the exit code says whether damage was found. */
 @Command(name = "verify", description = {"Reads every record of a tiercache directory and checks it: its"
     + " checksum and framing, and with --allow (and --class-path for the application's classes) that its key"
     + " and value decode. Nothing is repaired.",
     "Exit code 0: sound; 1: damage found (listed); 2: the directory could not be read."})
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand extends DirectoryCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The tiercache directory.")
-  Path directory;
 
   @Mixin
   DecodingOptions decoding = new DecodingOptions();
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     Path dir = Directories.existing(directory);
     StoreVerifier.Report report = StoreVerifier.verify(dir, decoding.allowlist, decoding.classLoader(), true);
     if (report.heldBy() != null) {

@@ -166,18 +166,7 @@ public final class MapDbTiers {
   public static void scan(Path file, java.util.function.BiConsumer<byte[], byte[]> visitor) {
     RedoLog log = RedoLog.at(file);
     if (log.exists()) {
-      Map<java.nio.ByteBuffer, byte[]> state = new java.util.LinkedHashMap<>();
-      log.replay(new RedoLog.Replay() {
-        @Override
-        public void put(byte[] key, byte[] record) {
-          state.put(java.nio.ByteBuffer.wrap(key), record);
-        }
-
-        @Override
-        public void delete(byte[] key) {
-          state.remove(java.nio.ByteBuffer.wrap(key));
-        }
-      }, false);
+      Map<java.nio.ByteBuffer, byte[]> state = liveRecords(log, false);
       state.forEach((key, record) -> visitor.accept(key.array(), record));
       return;
     }
@@ -213,18 +202,7 @@ public final class MapDbTiers {
       return null;
     }
     long before = storeBytes(file);
-    Map<java.nio.ByteBuffer, byte[]> live = new java.util.LinkedHashMap<>();
-    log.replay(new RedoLog.Replay() {
-      @Override
-      public void put(byte[] key, byte[] record) {
-        live.put(java.nio.ByteBuffer.wrap(key), record);
-      }
-
-      @Override
-      public void delete(byte[] key) {
-        live.remove(java.nio.ByteBuffer.wrap(key));
-      }
-    });
+    Map<java.nio.ByteBuffer, byte[]> live = liveRecords(log, true);
     try {
       log.openForAppend();
       long generation = log.roll();
@@ -270,6 +248,23 @@ public final class MapDbTiers {
       throw new TierUnavailableException("Cannot delete " + log.rebuildMarker() + ": " + e, e);
     }
     return existed;
+  }
+
+  /** Replays a log into the records it leaves, by key; {@code repair} as in {@link RedoLog#replay(RedoLog.Replay, boolean)}. */
+  private static Map<java.nio.ByteBuffer, byte[]> liveRecords(RedoLog log, boolean repair) {
+    Map<java.nio.ByteBuffer, byte[]> live = new java.util.LinkedHashMap<>();
+    log.replay(new RedoLog.Replay() {
+      @Override
+      public void put(byte[] key, byte[] record) {
+        live.put(java.nio.ByteBuffer.wrap(key), record);
+      }
+
+      @Override
+      public void delete(byte[] key) {
+        live.remove(java.nio.ByteBuffer.wrap(key));
+      }
+    }, repair);
+    return live;
   }
 
   private static long storeBytes(Path file) {
