@@ -2,12 +2,11 @@ package io.tiercache.cdi;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
-import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.Interceptor;
-import jakarta.enterprise.inject.spi.ProcessBean;
+import jakarta.enterprise.inject.spi.InterceptionType;
 import jakarta.enterprise.inject.spi.configurator.AnnotatedTypeConfigurator;
 import jakarta.enterprise.util.Nonbinding;
 import java.lang.annotation.Annotation;
@@ -47,10 +46,10 @@ public class CacheAnnotationsExtension implements Extension {
       CacheResultInterceptor.class, CachePutInterceptor.class, CacheRemoveInterceptor.class,
       CacheRemoveAllInterceptor.class};
 
-  private static final Set<Class<? extends Annotation>> ANNOTATIONS =
-      Set.of(CacheResult.class, CachePut.class, CacheRemove.class, CacheRemoveAll.class);
+  /** An instance of each annotation (their members are non-binding, so their values do not matter). */
+  private static final List<Annotation> BINDINGS = bindings();
 
-  /** Other enabled interceptors bound to the annotations, by class name, found while beans are processed. */
+  /** Other enabled interceptors bound to the annotations, by class name. */
   private final Set<String> others = new TreeSet<>();
   private volatile boolean active = true;
 
@@ -64,22 +63,19 @@ public class CacheAnnotationsExtension implements Extension {
     }
   }
 
-  /** The container fires this for enabled interceptors only, so one seen here really runs. */
-  void findOtherInterceptors(@Observes ProcessBean<?> event) {
-    Bean<?> bean = event.getBean();
-    if (!(bean instanceof Interceptor) || List.of(INTERCEPTORS).contains(bean.getBeanClass())) {
-      return;
-    }
-    for (Annotation binding : ((Interceptor<?>) bean).getInterceptorBindings()) {
-      if (ANNOTATIONS.contains(binding.annotationType())) {
-        synchronized (others) {
-          others.add(bean.getBeanClass().getName());
+  /**
+   * Asks the container which interceptors it runs for each annotation, once everything is deployed: only
+   * enabled ones count (a discovered but disabled interceptor, or one enabled in another archive only, runs
+   * nowhere near these calls), which is why this is not decided while beans are processed.
+   */
+  void decide(@Observes AfterDeploymentValidation validation, BeanManager beanManager) {
+    for (Annotation binding : BINDINGS) {
+      for (Interceptor<?> interceptor : beanManager.resolveInterceptors(InterceptionType.AROUND_INVOKE, binding)) {
+        if (!List.of(INTERCEPTORS).contains(interceptor.getBeanClass())) {
+          others.add(interceptor.getBeanClass().getName());
         }
       }
     }
-  }
-
-  void decide(@Observes AfterDeploymentValidation validation) {
     String mode = System.getProperty(MODE_PROPERTY, "auto").trim();
     switch (mode) {
       case "on":
@@ -90,13 +86,11 @@ public class CacheAnnotationsExtension implements Extension {
         LOG.info("tiercache's interceptors for the JSR-107 caching annotations are off ({}=off)", MODE_PROPERTY);
         break;
       case "auto":
-        synchronized (others) {
-          active = others.isEmpty();
-          if (!active) {
-            LOG.info("Another interceptor for the JSR-107 caching annotations is enabled ({}), so tiercache's step"
-                + " aside and each annotated call is intercepted once. To use tiercache's instead, disable those"
-                + " and set -D{}=on.", String.join(", ", others), MODE_PROPERTY);
-          }
+        active = others.isEmpty();
+        if (!active) {
+          LOG.info("Another interceptor for the JSR-107 caching annotations is enabled ({}), so tiercache's step"
+              + " aside and each annotated call is intercepted once. To use tiercache's instead, disable those"
+              + " and set -D{}=on.", String.join(", ", others), MODE_PROPERTY);
         }
         break;
       default:
@@ -109,6 +103,26 @@ public class CacheAnnotationsExtension implements Extension {
   /** Returns false when tiercache's interceptors let calls through, another implementation being enabled. */
   public boolean active() {
     return active;
+  }
+
+  private static List<Annotation> bindings() {
+    try {
+      java.lang.reflect.Method annotated = Annotated.class.getDeclaredMethod("method");
+      return List.of(annotated.getAnnotation(CacheResult.class), annotated.getAnnotation(CachePut.class),
+          annotated.getAnnotation(CacheRemove.class), annotated.getAnnotation(CacheRemoveAll.class));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Carries one instance of each annotation, read reflectively: simpler than four hand-written literals. */
+  private static final class Annotated {
+    @CacheResult
+    @CachePut
+    @CacheRemove
+    @CacheRemoveAll
+    void method() {
+    }
   }
 
   private static <A extends Annotation> void bind(BeforeBeanDiscovery discovery, Class<A> annotation) {

@@ -10,6 +10,7 @@ import io.tiercache.management.CacheHealth;
 import io.tiercache.management.CacheHealth.TierHealth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 import javax.cache.Cache;
@@ -32,12 +33,18 @@ import javax.cache.CacheManager;
  *
  * Bind it like any binder: {@code new TierMetricsBinder(cache).bindTo(registry)}, or
  * {@link #forAllCaches(CacheManager)} for every cache a manager has open. A scrape reads one snapshot per
- * cache, taken at most once a second, however many meters it reads. Once the cache is closed its gauges
- * read NaN and its counters stay at their last value.
+ * cache, taken at most once a second, however many meters it reads. The meters follow the cache by its
+ * manager and name: while it is closed (or its manager is) the gauges read NaN and the counters keep their
+ * last value; a cache created again under the name is followed. The meters hold the manager weakly, so they
+ * never keep an undeployed application's classes alive.
  */
 public final class TierMetricsBinder implements MeterBinder {
 
   private static final long SNAPSHOT_MILLIS = 1_000;
+
+  /** Keeps each registry's snapshot holders alive as long as the registry: function counters hold theirs weakly. */
+  private static final Map<MeterRegistry, List<Object>> HELD = java.util.Collections.synchronizedMap(
+      new java.util.WeakHashMap<>());
 
   private final Cache<?, ?> cache;
   private final Iterable<Tag> tags;
@@ -75,6 +82,7 @@ public final class TierMetricsBinder implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     Snapshots snapshots = new Snapshots(cache);
+    HELD.computeIfAbsent(registry, r -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(snapshots);
     for (TierHealth tier : snapshots.latest().tiers()) {
       String name = tier.name();
       Iterable<Tag> tierTags = Tags.of(tags).and("tier", name);
@@ -87,8 +95,7 @@ public final class TierMetricsBinder implements MeterBinder {
       Gauge.builder("tiercache.tier.running", snapshots, s -> {
         TierHealth now = s.tier(name);
         return now == null ? Double.NaN : now.running() && now.problem() == null ? 1 : 0;
-      }).description("1 when the tier runs without a problem, else 0").tags(tierTags).strongReference(true)
-          .register(registry);
+      }).description("1 when the tier runs without a problem, else 0").tags(tierTags).register(registry);
       counter(registry, "tiercache.tier.hits", "lookups the tier answered", tierTags, snapshots, name,
           TierHealth::hits);
       counter(registry, "tiercache.tier.misses", "lookups that reached the tier and missed", tierTags, snapshots,
@@ -108,9 +115,7 @@ public final class TierMetricsBinder implements MeterBinder {
       TierHealth now = s.tier(tier);
       return now == null ? Double.NaN : figure.applyAsLong(now);
     };
-    // strong: the snapshots object has no other owner, and a weakly held one would read NaN after a GC
-    Gauge.builder(meter, snapshots, read).description(description).baseUnit(unit).tags(tags).strongReference(true)
-        .register(registry);
+    Gauge.builder(meter, snapshots, read).description(description).baseUnit(unit).tags(tags).register(registry);
   }
 
   private static void counter(MeterRegistry registry, String meter, String description, Iterable<Tag> tags,
@@ -119,18 +124,23 @@ public final class TierMetricsBinder implements MeterBinder {
       TierHealth now = s.tier(tier);
       return now == null ? s.last(tier, figure) : figure.applyAsLong(now);
     }).description(description).tags(tags).register(registry);
-    // a FunctionCounter holds its object weakly; the gauges registered first hold this one strongly
   }
 
-  /** The cache's latest snapshot, renewed at most once a second; null tiers once the cache is closed. */
+  /**
+   * The cache's latest snapshot, renewed at most once a second; null while the cache or its manager is closed.
+   * The cache is looked up by its manager (held weakly) and name each time, so a cache created again under the
+   * name is followed and a closed one is not kept.
+   */
   private static final class Snapshots {
-    private final Cache<?, ?> cache;
+    private final java.lang.ref.WeakReference<CacheManager> manager;
+    private final String name;
     private volatile CacheHealth latest;
     private volatile CacheHealth lastOpen;
     private volatile long takenAt;
 
     Snapshots(Cache<?, ?> cache) {
-      this.cache = cache;
+      this.manager = new java.lang.ref.WeakReference<>(cache.getCacheManager());
+      this.name = cache.getName();
       this.latest = cache.unwrap(CacheHealth.class);
       this.lastOpen = latest;
       this.takenAt = System.currentTimeMillis();
@@ -140,35 +150,48 @@ public final class TierMetricsBinder implements MeterBinder {
       long now = System.currentTimeMillis();
       if (now - takenAt >= SNAPSHOT_MILLIS) {
         takenAt = now;
-        if (cache.isClosed()) {
-          latest = null;
-        } else {
-          try {
-            latest = cache.unwrap(CacheHealth.class);
-            lastOpen = latest;
-          } catch (IllegalStateException closedMeanwhile) {
-            latest = null;
-          }
+        latest = take();
+        if (latest != null) {
+          lastOpen = latest;
         }
       }
       return latest;
     }
 
-    TierHealth tier(String name) {
+    private CacheHealth take() {
+      CacheManager owner = manager.get();
+      if (owner == null || owner.isClosed()) {
+        return null;
+      }
+      try {
+        // getCacheNames first: getCache would create a cache the configuration declares but nobody opened
+        for (String open : owner.getCacheNames()) {
+          if (open.equals(name)) {
+            Cache<?, ?> cache = owner.getCache(name);
+            return cache == null || cache.isClosed() ? null : cache.unwrap(CacheHealth.class);
+          }
+        }
+        return null;
+      } catch (IllegalStateException closedMeanwhile) {
+        return null;
+      }
+    }
+
+    TierHealth tier(String tier) {
       CacheHealth health = latest();
-      return health == null ? null : find(health, name);
+      return health == null ? null : find(health, tier);
     }
 
     /** A counter must not go back to zero when the cache closes: it keeps the last figure it read. */
-    double last(String name, java.util.function.ToLongFunction<TierHealth> figure) {
-      TierHealth tier = find(lastOpen, name);
-      return tier == null ? 0 : figure.applyAsLong(tier);
+    double last(String tier, java.util.function.ToLongFunction<TierHealth> figure) {
+      TierHealth found = find(lastOpen, tier);
+      return found == null ? 0 : figure.applyAsLong(found);
     }
 
-    private static TierHealth find(CacheHealth health, String name) {
-      for (TierHealth tier : health.tiers()) {
-        if (tier.name().equals(name)) {
-          return tier;
+    private static TierHealth find(CacheHealth health, String tier) {
+      for (TierHealth candidate : health.tiers()) {
+        if (candidate.name().equals(tier)) {
+          return candidate;
         }
       }
       return null;

@@ -63,6 +63,12 @@ public final class StoreDirectory implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new TierUnavailableException("Cannot create the tiercache directory " + absolute + ": " + e, e);
     }
+    try {
+      // one key per directory however it is reached (a symbolic link, a bind mount): see HELD
+      absolute = absolute.toRealPath();
+    } catch (IOException e) {
+      throw new TierUnavailableException("Cannot resolve the tiercache directory " + absolute + ": " + e, e);
+    }
     if (!Files.isWritable(absolute)) {
       throw new TierUnavailableException("The tiercache directory " + absolute + " is not writable", null);
     }
@@ -175,6 +181,11 @@ public final class StoreDirectory implements AutoCloseable {
    */
   public static String holder(Path directory) {
     Path absolute = directory.toAbsolutePath().normalize();
+    try {
+      absolute = absolute.toRealPath();
+    } catch (IOException missing) {
+      return null; // no directory, no holder
+    }
     if (HELD.contains(absolute)) {
       return "this process";
     }

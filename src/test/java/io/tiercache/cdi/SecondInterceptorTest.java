@@ -77,6 +77,19 @@ class SecondInterceptorTest {
   }
 
   @Test
+  void aDiscoveredButDisabledInterceptorDoesNotMakeTiercachesStepAside() {
+    Weld weld = new Weld("disabled-other").disableDiscovery().addExtension(new CacheAnnotationsExtension())
+        .addBeanClasses(Greeter.class, DisabledCacheResultInterceptor.class);
+    try (WeldContainer container = weld.initialize()) {
+      long oursBefore = Interception.interceptedCalls();
+      Greeter greeter = container.select(Greeter.class).get();
+      String name = "disabled-" + System.nanoTime();
+      assertThat(greeter.greet(name)).isEqualTo(greeter.greet(name));
+      assertThat(Interception.interceptedCalls()).isEqualTo(oursBefore + 2);
+    }
+  }
+
+  @Test
   void offStopsTiercachesInterceptors() {
     System.setProperty(CacheAnnotationsExtension.MODE_PROPERTY, "off");
     try (WeldContainer container = container("tiercache-off", false)) {

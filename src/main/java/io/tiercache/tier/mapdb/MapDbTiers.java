@@ -164,7 +164,7 @@ public final class MapDbTiers {
    * @throws TierUnavailableException naming the file when the log is damaged, or the file cannot be read
    */
   public static void scan(Path file, java.util.function.BiConsumer<byte[], byte[]> visitor) {
-    RedoLog log = RedoLog.at(file);
+    RedoLog log = RedoLog.readOnlyAt(file);
     if (log.exists()) {
       Map<java.nio.ByteBuffer, byte[]> state = liveRecords(log, false);
       state.forEach((key, record) -> visitor.accept(key.array(), record));
@@ -219,6 +219,7 @@ public final class MapDbTiers {
           return Map.entry(record.getKey().array(), record.getValue());
         }
       });
+      log.force(); // on disk before the older generations go, so that not even a power loss leaves neither
       // a crash before this line leaves the old generations and the new one: a replay still gives the state
       log.dropBefore(generation);
       log.markForRebuild(); // the file is rebuilt from the compact log by the open below
@@ -237,6 +238,9 @@ public final class MapDbTiers {
    * @return true when there was something to delete
    */
   public static boolean destroy(Path file) {
+    if (!Files.isDirectory(file.toAbsolutePath().getParent())) {
+      return false;
+    }
     RedoLog log = RedoLog.at(file);
     boolean existed = log.exists() || Files.exists(file);
     log.deleteAll();

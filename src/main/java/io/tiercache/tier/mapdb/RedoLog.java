@@ -56,6 +56,18 @@ final class RedoLog implements AutoCloseable {
 
   /** Returns the log of the store {@code base} (its generations are {@code base.log.<n>}), opening none yet. */
   static RedoLog at(Path base) {
+    return at(base, true);
+  }
+
+  /**
+   * Returns the log of the store {@code base}, to be read only: a partial bootstrap file is left alone (it may
+   * be a running process's bootstrap in progress) and nothing is written.
+   */
+  static RedoLog readOnlyAt(Path base) {
+    return at(base, false);
+  }
+
+  private static RedoLog at(Path base, boolean tidy) {
     RedoLog log = new RedoLog(base);
     String prefix = base.getFileName() + ".log.";
     try (DirectoryStream<Path> files = Files.newDirectoryStream(base.toAbsolutePath().getParent(), prefix + "*")) {
@@ -63,7 +75,7 @@ final class RedoLog implements AutoCloseable {
         String suffix = file.getFileName().toString().substring(prefix.length());
         if (suffix.matches("[0-9]{1,18}")) {
           log.generations.put(Long.parseLong(suffix), file);
-        } else if (suffix.endsWith(PARTIAL)) {
+        } else if (tidy && suffix.endsWith(PARTIAL)) {
           Files.deleteIfExists(file); // a bootstrap a crash interrupted: the store it copied is still there
         }
       }
@@ -370,6 +382,23 @@ final class RedoLog implements AutoCloseable {
     currentBytes = 0;
     generations.put(next, file);
     return next;
+  }
+
+  /** Forces what was appended to the current generation, and the directory entry of a new one, to the disk. */
+  synchronized void force() {
+    try {
+      if (current != null) {
+        current.force(true);
+      }
+      try (FileChannel directory = FileChannel.open(base.toAbsolutePath().getParent(),
+          java.nio.file.StandardOpenOption.READ)) {
+        directory.force(true);
+      } catch (IOException notSupported) {
+        // some file systems cannot sync a directory; the file itself is synced
+      }
+    } catch (IOException e) {
+      throw new TierException("Cannot force the MapDB log of " + base + " to the disk: " + e, e);
+    }
   }
 
   /** Deletes the generations before {@code generation}: everything they said is in it or a later one. */

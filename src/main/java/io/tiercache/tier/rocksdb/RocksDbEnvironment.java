@@ -257,7 +257,6 @@ final class RocksDbEnvironment {
     return catalog.legacyRecords();
   }
 
-  /** Returns new write options for one cache: each cache decides for itself whether writes wait for the disk. */
   /**
    * Drops a cache's column family and its records; returns false when there is none. The catalog forgets it
    * first: a crash between the two steps leaves a family the catalog does not list, which the next open adopts
@@ -293,6 +292,7 @@ final class RocksDbEnvironment {
     }
   }
 
+  /** Returns new write options for one cache: each cache decides for itself whether writes wait for the disk. */
   static WriteOptions writeOptions(boolean sync) {
     return new WriteOptions().setSync(sync);
   }

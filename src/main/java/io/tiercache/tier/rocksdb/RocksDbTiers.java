@@ -87,8 +87,15 @@ public final class RocksDbTiers {
     java.util.List<org.rocksdb.ColumnFamilyDescriptor> descriptors = new java.util.ArrayList<>();
     java.util.List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
     byte[] wanted = cacheName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Path infoLogs;
+    try {
+      // even a read-only open writes an info LOG, renaming the holder's aside: it goes to a directory of our own
+      infoLogs = java.nio.file.Files.createTempDirectory("tiercache-scan");
+    } catch (java.io.IOException e) {
+      throw new TierUnavailableException("Cannot create a temporary directory for RocksDB's log: " + e, e);
+    }
     try (org.rocksdb.Options listing = new org.rocksdb.Options();
-        org.rocksdb.DBOptions options = new org.rocksdb.DBOptions();
+        org.rocksdb.DBOptions options = new org.rocksdb.DBOptions().setDbLogDir(infoLogs.toString());
         org.rocksdb.ColumnFamilyOptions familyOptions = new org.rocksdb.ColumnFamilyOptions()) {
       int index = -1;
       for (byte[] name : org.rocksdb.RocksDB.listColumnFamilies(listing, directory.toString())) {
@@ -114,6 +121,12 @@ public final class RocksDbTiers {
       }
     } catch (org.rocksdb.RocksDBException e) {
       throw new TierUnavailableException("Cannot read the RocksDB store in " + directory + ": " + e.getMessage(), e);
+    } finally {
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(infoLogs)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+      } catch (java.io.IOException ignored) {
+        // a temporary directory left behind
+      }
     }
   }
 
