@@ -23,8 +23,32 @@ final class DecodingOptions {
           + " path (':' here, ';' on Windows); repeat for several.")
   List<String> classPath = new ArrayList<>();
 
+  /** A class loader for one command, closed when the command ends (it holds the jars open). */
+  static final class Loader implements AutoCloseable {
+    private final ClassLoader loader;
+
+    Loader(ClassLoader loader) {
+      this.loader = loader;
+    }
+
+    ClassLoader get() {
+      return loader;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      if (loader instanceof URLClassLoader) {
+        ((URLClassLoader) loader).close();
+      }
+    }
+  }
+
   /** Returns a class loader over the given class path, above the command line's own. */
-  ClassLoader classLoader() {
+  Loader loader() {
+    return new Loader(classLoader());
+  }
+
+  private ClassLoader classLoader() {
     if (classPath.isEmpty()) {
       return DecodingOptions.class.getClassLoader();
     }

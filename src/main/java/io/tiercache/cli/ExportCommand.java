@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export", description = {"Writes the entries a tiercache directory holds for one cache as JSON"
     + " lines, to a file or standard output, for 'tiercache import' into another directory, machine or tier"
     + " layout. Values are carried in their stored form: no classes are needed to export.",
-    "Reads a directory a running process holds too, as it is at that moment. Expired entries are left out."})
+    "Reads a directory a running process holds too, as it is at that moment. The file is written whole or not"
+        + " at all, readable by its owner only."})
 final class ExportCommand extends DirectoryCommand implements Callable<Integer> {
 
 
@@ -51,54 +52,86 @@ final class ExportCommand extends DirectoryCommand implements Callable<Integer> 
           + StoreScanner.stores(dir).stream().map(StoreScanner.Store::cache).distinct().toList());
     }
     String holder = StoreDirectory.holder(dir);
-    ClassRegistry registry = ClassRegistry.readOnly(dir.resolve("kryo-classes.registry"));
+    Path registryFile = dir.resolve("kryo-classes.registry");
     // built-in types only: enough to show string and number keys, and never instantiates an application class
-    Serializer keyReader = new KryoSerializer(registry, ClassAllowlist.of(List.of()),
+    Serializer keyReader = new KryoSerializer(ClassRegistry.readOnly(registryFile), ClassAllowlist.of(List.of()),
         () -> getClass().getClassLoader(), "export " + dir);
-    long written;
-    long expired;
-    PrintWriter err = err();
-    try (OutputStream sink = output == null ? new NonClosing(System.out) : Files.newOutputStream(output);
-        JsonGenerator json = new JsonFactory().createGenerator(sink, JsonEncoding.UTF8);
-        Progress progress = new Progress(err, "exported")) {
-      json.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
-      header(json, dir, stores, registry);
-      long now = System.currentTimeMillis();
-      long[] counts = new long[2];
-      for (StoreScanner.Store store : stores) {
-        StoreScanner.scan(store, false, (key, record) -> {
-          String damage = RecordFormat.damage(key, record);
-          if (damage != null) {
-            throw new CliException(store.label() + " holds a damaged record (" + damage + "); run 'tiercache"
-                + " verify " + dir + "'. Nothing damaged is exported");
-          }
-          long expireAt = RecordFormat.expireAt(record);
-          if (expireAt <= now) {
-            counts[1]++;
-            return;
-          }
-          entry(json, key, record, expireAt, store.tier(), keyReader);
-          counts[0]++;
-          progress.step();
-        });
+    // the entries go to a file of their own first: the header, written last, lists the classes the registry
+    // has after the scan (a running process may register one meanwhile) and how many entries follow
+    Path entries = Files.createTempFile(output == null ? null : output.toAbsolutePath().getParent(),
+        ".tiercache-export", ".part");
+    long[] counts = new long[2]; // entries, expired by now
+    try {
+      try (JsonGenerator json = jsonTo(Files.newOutputStream(entries));
+          Progress progress = new Progress(err(), "exported")) {
+        long now = System.currentTimeMillis();
+        for (StoreScanner.Store store : stores) {
+          StoreScanner.scan(store, false, (key, record) -> {
+            String damage = RecordFormat.damage(key, record);
+            if (damage != null) {
+              throw new CliException(store.label() + " holds a damaged record (" + damage + "); run 'tiercache"
+                  + " verify " + dir + "'. Nothing damaged is exported");
+            }
+            // expired records are exported too: a newer copy that expired must still win over an older one
+            long expireAt = RecordFormat.expireAt(record);
+            counts[1] += expireAt <= now ? 1 : 0;
+            entry(json, key, record, expireAt, store.tier(), keyReader);
+            counts[0]++;
+            progress.step();
+          });
+        }
       }
-      json.writeRaw('\n');
-      written = counts[0];
-      expired = counts[1];
+      ClassRegistry registry = ClassRegistry.readOnly(registryFile);
+      if (output == null) {
+        write(new NonClosing(System.out), stores, registry, counts[0], entries);
+        if (System.out.checkError()) {
+          throw new CliException("Writing the export to standard output failed (a closed pipe or a full disk)");
+        }
+      } else {
+        Path partial = Files.createTempFile(output.toAbsolutePath().getParent(), ".tiercache-export", ".part");
+        try {
+          write(Files.newOutputStream(partial), stores, registry, counts[0], entries);
+          Files.move(partial, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+          Files.deleteIfExists(partial);
+        }
+      }
+    } finally {
+      Files.deleteIfExists(entries);
     }
-    err.println("Exported " + written + " entries of cache '" + cache + "' from " + dir
-        + (expired == 0 ? "" : " (" + expired + " expired left out)")
+    err().println("Exported " + counts[0] + " entries of cache '" + cache + "' from " + dir
+        + (counts[1] == 0 ? "" : " (" + counts[1] + " of them expired by now; import skips those)")
         + (holder == null ? "" : "; the directory is in use by " + holder + ": writes under way may be missing")
         + (output == null ? "" : " to " + output));
     return TierCacheCli.OK;
   }
 
-  private void header(JsonGenerator json, Path dir, List<StoreScanner.Store> stores, ClassRegistry registry)
+  /** The header line, then the entry lines; the temporary files are created owner-only, like the data itself. */
+  private void write(OutputStream sink, List<StoreScanner.Store> stores, ClassRegistry registry, long count,
+      Path entries) throws IOException {
+    try (OutputStream out = sink) {
+      try (JsonGenerator json = jsonTo(new NonClosing(out))) {
+        header(json, stores, registry, count);
+      }
+      out.write('\n');
+      Files.copy(entries, out);
+    }
+  }
+
+  private static JsonGenerator jsonTo(OutputStream out) throws IOException {
+    JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
+    json.setRootValueSeparator(null); // each line ends with its own newline
+    return json;
+  }
+
+  private void header(JsonGenerator json, List<StoreScanner.Store> stores, ClassRegistry registry, long count)
       throws IOException {
     json.writeStartObject();
     json.writeNumberField(ExportFormat.MARKER, ExportFormat.VERSION);
     json.writeStringField("cache", cache);
-    json.writeStringField("directory", dir.toString());
+    json.writeStringField("directory", directory.toAbsolutePath().normalize().toString());
+    json.writeNumberField("entries", count);
     json.writeStringField("exported-at", Instant.now().toString());
     json.writeArrayFieldStart("tiers");
     for (StoreScanner.Store store : stores) {
@@ -138,6 +171,7 @@ final class ExportCommand extends DirectoryCommand implements Callable<Integer> 
         json.writeStringField("key-text", text);
       }
       json.writeEndObject();
+      json.writeRaw('\n');
     } catch (IOException e) {
       throw new CliException("Cannot write the export: " + e.getMessage(), e);
     }

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 final class ExportReader {
 
   /** The first line. */
-  record Header(String cache, List<String> tiers, Map<Integer, String[]> classes) { }
+  record Header(String cache, List<String> tiers, Map<Integer, String[]> classes, long entries) { }
 
   /** An entry line. */
   record Entry(long line, byte[] key, byte[] value, long expireAt, long sequence) { }
@@ -42,18 +42,26 @@ final class ExportReader {
       Integer version = null;
       List<String> tiers = new ArrayList<>();
       Map<Integer, String[]> classes = new HashMap<>();
+      long entries = -1;
       while (json.nextToken() == JsonToken.FIELD_NAME) {
         String field = json.currentName();
         json.nextToken();
         switch (field) {
           case ExportFormat.MARKER -> version = json.getIntValue();
           case "cache" -> cache = json.getText();
+          case "entries" -> entries = json.getLongValue();
           case "tiers" -> {
-            while (json.nextToken() != JsonToken.END_ARRAY) {
+            if (json.currentToken() != JsonToken.START_ARRAY) {
+              throw malformed(json, "\"tiers\" is not an array");
+            }
+            while (json.nextToken() == JsonToken.VALUE_STRING) {
               tiers.add(json.getText());
             }
           }
           case "classes" -> {
+            if (json.currentToken() != JsonToken.START_ARRAY) {
+              throw malformed(json, "\"classes\" is not an array");
+            }
             while (json.nextToken() == JsonToken.START_OBJECT) {
               Integer id = null;
               String name = null;
@@ -85,14 +93,31 @@ final class ExportReader {
         throw new CliException(file + " is a tiercache export of format " + version + "; this version reads"
             + " format " + ExportFormat.VERSION);
       }
-      return new Header(cache, tiers, classes);
+      if (entries < 0) {
+        throw new CliException(file + " does not say how many entries it holds (its first line lacks \"entries\")");
+      }
+      return new Header(cache, tiers, classes, entries);
     } catch (IOException e) {
       throw new CliException("Cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Visits every entry line, in order. */
-  void entries(Consumer<Entry> visitor) {
+  /**
+   * Visits every entry line, in order, after checking that the file holds as many as its header says: a file
+   * cut short (a full disk, a copy interrupted) is refused before anything is read from it.
+   */
+  void entries(long expected, Consumer<Entry> visitor) {
+    long[] found = new long[1];
+    read(entry -> found[0]++);
+    if (found[0] != expected) {
+      throw new CliException(file + " holds " + found[0] + " entries but its header says " + expected
+          + ": it is incomplete (cut short, or edited); nothing was imported");
+    }
+    read(visitor);
+  }
+
+  /** Visits every entry line, in order, without the count check (after {@link #entries} made it). */
+  void read(Consumer<Entry> visitor) {
     try (JsonParser json = factory.createParser(file.toFile())) {
       json.nextToken();
       json.skipChildren(); // the header

@@ -33,8 +33,8 @@ import picocli.CommandLine.Parameters;
     + " tiercache directory (created if needed), through the cache itself: each entry lands in the tier the"
     + " cache's strategy picks, in this directory's own format and class ids.",
     "Values are decoded, so their classes must be allowed (--allow) and found (--class-path). An entry whose"
-    + " key the cache holds already is replaced; others are kept. Entries expired by now are skipped; the"
-    + " others expire as the target cache's expiry policy says.",
+    + " key the cache holds already is replaced; others are kept. Each entry keeps the expiry instant it was"
+    + " exported with; those expired by now are skipped.",
     "DIR is created if missing. Refuses a directory in use."})
 final class ImportCommand extends DirectoryCommand implements Callable<Integer> {
 
@@ -67,23 +67,28 @@ final class ImportCommand extends DirectoryCommand implements Callable<Integer> 
     if (configuration != null && !Files.isReadable(configuration)) {
       throw new CliException("--config " + configuration + " is not a readable file");
     }
-    // two copies of a key (a move cut short by a crash): only the higher sequence is imported
+    // two copies of a key (a move cut short by a crash): only the one with the higher sequence is imported,
+    // decided before expiry is looked at (an expired newer copy must not let an older one come back)
     Map<String, Long> newest = new HashMap<>();
-    reader.entries(entry -> newest.merge(Base64.getEncoder().encodeToString(entry.key()), entry.sequence(),
-        Math::max));
-    ClassLoader loader = decoding.classLoader();
-    Serializer decoder = new KryoSerializer(ClassRegistry.shared(new ExportedClasses(header, file)),
-        ClassAllowlist.of(decoding.allowlist), () -> loader, "export " + file);
+    reader.entries(header.entries(), entry -> newest.merge(Base64.getEncoder().encodeToString(entry.key()),
+        entry.sequence(), Math::max));
     long[] counts = new long[3]; // stored, expired, older copies
-    try (CacheManager manager = manager(dir, loader); Progress progress = new Progress(err, "imported")) {
+    try (DecodingOptions.Loader loader = decoding.loader();
+        CacheManager manager = manager(dir, loader.get());
+        Progress progress = new Progress(err(), "imported")) {
+      Serializer decoder = new KryoSerializer(ClassRegistry.shared(new ExportedClasses(header, file)),
+          ClassAllowlist.of(decoding.allowlist), loader::get, "export " + file);
       Cache<Object, Object> target = target(manager, header);
-      Map<Object, Object> batch = new LinkedHashMap<>();
+      Map<Object, Object> eternal = new LinkedHashMap<>();
       long now = System.currentTimeMillis();
-      reader.entries(entry -> {
-        if (newest.get(Base64.getEncoder().encodeToString(entry.key())) != entry.sequence()) {
-          counts[2]++;
+      reader.read(entry -> {
+        String key64 = Base64.getEncoder().encodeToString(entry.key());
+        Long wanted = newest.get(key64);
+        if (wanted == null || wanted != entry.sequence()) {
+          counts[2]++; // an older copy, or a second copy with the same sequence
           return;
         }
+        newest.remove(key64);
         if (entry.expireAt() <= now) {
           counts[1]++;
           return;
@@ -94,19 +99,31 @@ final class ImportCommand extends DirectoryCommand implements Callable<Integer> 
           key = decoder.deserializeKey(entry.key(), 0, entry.key().length);
           value = decoder.deserialize(entry.value(), 0, entry.value().length);
         } catch (RuntimeException e) {
+          counts[0] += store(target, eternal);
           throw new CliException(file + " line " + entry.line() + " cannot be decoded: " + e.getMessage()
               + (decoding.allowlist.isEmpty() ? " (give --allow patterns, and --class-path for the classes)" : "")
-              + "; nothing after line " + entry.line() + " was imported", e);
+              + "; the " + counts[0] + " entries before it were imported, none after", e);
         }
-        batch.put(key, value);
         progress.step();
-        if (batch.size() >= BATCH) {
-          counts[0] += store(target, batch);
+        if (entry.expireAt() == io.tiercache.tier.Envelope.ETERNAL) {
+          eternal.put(key, value);
+          if (eternal.size() >= BATCH) {
+            counts[0] += store(target, eternal);
+          }
+        } else {
+          // expiry is per entry: stored alone, with the policy told its instant
+          ImportExpiry.storing(entry.expireAt());
+          try {
+            target.put(key, value);
+          } finally {
+            ImportExpiry.storing(null);
+          }
+          counts[0]++;
         }
       });
-      counts[0] += store(target, batch);
+      counts[0] += store(target, eternal);
     }
-    err.println("Imported " + counts[0] + " entries into cache '" + cache + "' of " + dir
+    err().println("Imported " + counts[0] + " entries into cache '" + cache + "' of " + dir
         + (counts[1] == 0 ? "" : "; skipped " + counts[1] + " expired")
         + (counts[2] == 0 ? "" : "; skipped " + counts[2] + " older copies"));
     return TierCacheCli.OK;
@@ -128,12 +145,10 @@ final class ImportCommand extends DirectoryCommand implements Callable<Integer> 
   }
 
   private Cache<Object, Object> target(CacheManager manager, ExportReader.Header header) {
-    Cache<Object, Object> existing = manager.getCache(cache); // created from --config when it declares it
-    if (existing != null) {
-      return existing;
-    }
     if (configuration != null) {
-      return manager.createCache(cache, new javax.cache.configuration.MutableConfiguration<>());
+      // the file's settings for the cache (its tiers, strategy, allowlist), and each entry's own expiry
+      return manager.createCache(cache, new javax.cache.configuration.MutableConfiguration<Object, Object>()
+          .setExpiryPolicyFactory(ImportExpiry.factory()));
     }
     // the disk tiers the entries came from, without a heap in front: every imported entry is persisted
     List<String> tiers = new ArrayList<>(new java.util.LinkedHashSet<>(header.tiers()));
@@ -141,7 +156,8 @@ final class ImportCommand extends DirectoryCommand implements Callable<Integer> 
       throw new CliException(file + " names no tiers; give --config to say where the entries go");
     }
     return manager.createCache(cache, TierCacheConfiguration.builder(Object.class, Object.class)
-        .tiers(tiers.toArray(String[]::new)).allowlist(decoding.allowlist.toArray(String[]::new)).build());
+        .tiers(tiers.toArray(String[]::new)).allowlist(decoding.allowlist.toArray(String[]::new))
+        .expiryPolicy(ImportExpiry.factory()).build());
   }
 
   /** The export's class table, as the registry the decoder reads class ids from. */

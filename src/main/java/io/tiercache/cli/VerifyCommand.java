@@ -25,7 +25,12 @@ final class VerifyCommand extends DirectoryCommand implements Callable<Integer> 
   public Integer call() {
     PrintWriter out = out();
     Path dir = Directories.existing(directory);
-    StoreVerifier.Report report = StoreVerifier.verify(dir, decoding.allowlist, decoding.classLoader(), true);
+    StoreVerifier.Report report;
+    try (DecodingOptions.Loader loader = decoding.loader()) {
+      report = StoreVerifier.verify(dir, decoding.allowlist, loader.get(), true);
+    } catch (java.io.IOException e) {
+      throw new CliException("Cannot close the --class-path jars: " + e.getMessage(), e);
+    }
     if (report.heldBy() != null) {
       out.println("Note: " + dir + " is in use by " + report.heldBy() + "; it was read as it is now.");
     }

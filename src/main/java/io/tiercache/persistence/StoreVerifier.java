@@ -103,7 +103,7 @@ public final class StoreVerifier {
     try {
       stores = StoreScanner.stores(directory);
     } catch (RuntimeException e) {
-      return List.of(new StoreReport("rocksdb", 0, 0, List.of("does not open: " + e.getMessage()), "", "rocksdb",
+      return List.of(new StoreReport("(directory)", 0, 0, List.of("cannot be listed: " + e.getMessage()), "", "",
           0, 0, Map.of()));
     }
     for (StoreScanner.Store store : stores) {

@@ -189,6 +189,17 @@ public final class CompositeTier<K> implements Tier<K> {
     }
   }
 
+  /** Reads a key under its stripe, without counting the lookup. */
+  private Envelope reread(K key) {
+    ReentrantLock lock = locks.stripe(locks.stripeOf(key));
+    lock.lock();
+    try {
+      return locate(probe(key)).envelope();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Where a key is: its tier's index and record, or index -1. Called under the key's stripe. */
   private Location locate(Probe<K> probe) {
     if (placement.keyOnly) {
@@ -304,7 +315,7 @@ public final class CompositeTier<K> implements Tier<K> {
       K key = requested.get(i);
       boolean moved = moves.version(locks.stripeOf(key)) != before[i] || (before[i] & 1) == 1;
       if ((!found.containsKey(key) && moved) || moves.isUnsettled(key)) {
-        Envelope envelope = get(key);
+        Envelope envelope = reread(key); // counted once already, by the batch above
         if (envelope != null) {
           found.put(key, envelope);
         }

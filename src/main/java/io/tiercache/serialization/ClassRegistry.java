@@ -225,6 +225,12 @@ public final class ClassRegistry {
   /** Returns the class name an id stands for, or null when the registry has no such id. */
   public synchronized String nameOf(int id) {
     String name = namesById.get(id);
+    if (name == null && readOnly && file != null) {
+      // a process holding the directory may have registered the class since this copy was read
+      ClassRegistry fresh = readOnly(file);
+      fresh.namesById.forEach((known, className) -> remember(known, className, fresh.fingerprintsById.get(known)));
+      name = namesById.get(id);
+    }
     if (name == null && shared != null) {
       String[] found = shared.lookup(id); // claimed by another process since this one last looked
       if (found != null) {

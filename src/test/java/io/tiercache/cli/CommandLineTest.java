@@ -146,11 +146,63 @@ class CommandLineTest {
   }
 
   @Test
+  void eachEntryKeepsItsExpiryAcrossExportAndImportAndACutFileIsRefused() throws Exception {
+    Path source = work.resolve("expiring");
+    try (CacheManager manager = manager(source)) {
+      Cache<String, String> expiring = manager.createCache("sessions", TierCacheConfiguration
+          .builder(String.class, String.class).tiers("rocksdb")
+          .expiryPolicy(javax.cache.expiry.CreatedExpiryPolicy.factoryOf(javax.cache.expiry.Duration.ONE_HOUR))
+          .build());
+      for (int i = 0; i < 10; i++) {
+        expiring.put("s" + i, "session " + i);
+      }
+    }
+    Path export = work.resolve("sessions.jsonl");
+    assertThat(cli("export", source.toString(), "sessions", "-o", export.toString()).code()).isZero();
+    assertThat(java.nio.file.Files.getPosixFilePermissions(export))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Path target = work.resolve("imported");
+    Run imported = cli("import", target.toString(), "sessions", export.toString());
+    assertThat(imported.code()).as("%s", imported).isZero();
+
+    Path again = work.resolve("again.jsonl");
+    assertThat(cli("export", target.toString(), "sessions", "-o", again.toString()).code()).isZero();
+    java.util.Map<String, Long> before = expiries(export);
+    java.util.Map<String, Long> after = expiries(again);
+    assertThat(after.keySet()).isEqualTo(before.keySet()).hasSize(10);
+    // the same instants (to within the milliseconds an import takes), not eternal and not a policy of the target
+    after.forEach((key, at) -> assertThat(at).as(key).isCloseTo(before.get(key), org.assertj.core.data.Offset
+        .offset(50L)));
+    assertThat(expiries(again).values()).allSatisfy(at -> assertThat(at).isGreaterThan(
+        System.currentTimeMillis() + 3_000_000L));
+
+    List<String> lines = Files.readAllLines(export);
+    Files.write(export, lines.subList(0, lines.size() - 1));
+    Run cut = cli("import", work.resolve("cut").toString(), "sessions", export.toString());
+    assertThat(cut.code()).isEqualTo(TierCacheCli.FAILED);
+    assertThat(cut.err()).contains("holds 9 entries but its header says 10").contains("nothing was imported");
+  }
+
+  private static java.util.Map<String, Long> expiries(Path export) throws Exception {
+    java.util.Map<String, Long> byKey = new java.util.TreeMap<>();
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+        "\"expire-at\":(\\d+).*\"key-text\":\"([^\"]+)\"");
+    for (String text : Files.readAllLines(export)) {
+      java.util.regex.Matcher found = line.matcher(text);
+      if (found.find()) {
+        byKey.put(found.group(2), Long.parseLong(found.group(1)));
+      }
+    }
+    return byKey;
+  }
+
+  @Test
   void importRefusesWhatItCannotDecodeNamingTheLine() throws Exception {
     Path export = work.resolve("catalog.jsonl");
     assertThat(cli("export", demo.toString(), "catalog", "-o", export.toString()).code()).isZero();
     List<String> lines = Files.readAllLines(export);
-    Files.write(export, List.of(lines.get(0), lines.get(1), "{\"key\":\"not base64!\",\"value\":\"AA==\"}"));
+    Files.write(export, List.of(lines.get(0).replaceFirst("\"entries\":\\d+", "\"entries\":2"), lines.get(1),
+        "{\"key\":\"not base64!\",\"value\":\"AA==\"}"));
     Run run = cli("import", work.resolve("target").toString(), "catalog", export.toString());
     assertThat(run.code()).isEqualTo(TierCacheCli.FAILED);
     assertThat(run.err()).contains("line 3 is malformed: its \"key\" is not base64").doesNotContain("\tat ");
