@@ -61,6 +61,24 @@ class DestroyCacheTest {
   }
 
   @Test
+  void aStoreWhoseUnflushedCacheWasDestroyedStillReopens() {
+    try (CacheManager manager = manager()) {
+      Cache<String, String> doomed = manager.createCache("doomed", on("rocksdb"));
+      Cache<String, String> kept = manager.createCache("kept", on("rocksdb"));
+      kept.put("k", "v");
+      for (int i = 0; i < 100; i++) {
+        doomed.put("k" + i, "v"); // the newest writes of the store, in the write-ahead log only
+      }
+      doomed.close();
+      manager.destroyCache("doomed"); // closed, so no longer open: its column family is dropped
+    }
+    try (CacheManager reopened = manager()) {
+      assertThat(reopened.createCache("kept", on("rocksdb")).get("k")).isEqualTo("v");
+      assertThat(reopened.createCache("doomed", on("rocksdb")).get("k1")).isNull();
+    }
+  }
+
+  @Test
   void destroyingAnOpenCacheEmptiesItAndAManagerWithoutADirectoryCreatesNone() {
     try (CacheManager manager = manager()) {
       Cache<String, String> cache = manager.createCache("open", on("rocksdb"));

@@ -277,8 +277,19 @@ final class RocksDbEnvironment {
     families.remove(name);
     handles.remove(handle);
     handle.close();
+    try {
+      // the dropped family's newest writes, never flushed, took the store's newest sequence numbers with them;
+      // a write to the default family carries the sequence past them, and the flush at close keeps it, so the
+      // catalog's check that no write went missing still holds at the next open
+      db.put(families.get("default"), writeOptions, DROP_MARKER, name.getBytes(StandardCharsets.UTF_8));
+    } catch (RocksDBException e) {
+      throw new io.tiercache.tier.TierException("Cannot record the drop of cache '" + name + "' in " + directory
+          + ": " + e.getMessage(), e);
+    }
     return true;
   }
+
+  private static final byte[] DROP_MARKER = "tiercache:last-dropped-family".getBytes(StandardCharsets.UTF_8);
 
   /** Compacts every column family fully (the command line's {@code compact}). */
   synchronized void compactAll() {
