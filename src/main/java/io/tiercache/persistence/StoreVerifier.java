@@ -16,9 +16,12 @@ import java.util.TreeMap;
  * Scans a tiercache directory and reports, store by store, how many records it holds, their bytes, format
  * versions and expired share, and which are damaged: a store that does not open (with the reason, naming the
  * file), records failing their checksum, and, when an allowlist is given, keys and values that no longer
- * decode. Nothing is repaired or dropped: that is what a cache does when it meets a damaged record. A MapDB
+ * decode. No record is repaired or dropped: that is what a cache does when it meets a damaged one. A MapDB
  * store is read from its redo log (what its file is rebuilt from), or from its file opened read-only when it
- * has none. The command line's {@code inspect} and {@code verify} call it.
+ * has none. A directory no process holds is locked meanwhile and RocksDB opened as a cache opens it, with its
+ * check that no cache or write went missing from the MANIFEST (which, as for a cache, drops a write torn at
+ * the very end of the log and narrows loose permissions); a held one is read without writing anything. The
+ * command line's {@code inspect} and {@code verify} call it.
  */
 public final class StoreVerifier {
 
