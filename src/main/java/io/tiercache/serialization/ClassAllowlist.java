@@ -82,6 +82,14 @@ public final class ClassAllowlist {
           + "(com.example.Order), a package (com.example.*) or a package tree (com.example.**)");
     }
     String trimmed = pattern.trim();
+    if (!trimmed.endsWith("*") && GadgetDenylist.denies(trimmed)) {
+      throw new IllegalArgumentException("allowlist entry '" + pattern + "' names a class deserialization attacks"
+          + " are built from; tiercache never reads one from storage, whatever the allowlist says");
+    }
+    if (trimmed.endsWith("*") && GadgetDenylist.deniesPackage(trimmed.substring(0, trimmed.indexOf('*')))) {
+      throw new IllegalArgumentException("allowlist pattern '" + pattern + "' opens a package deserialization"
+          + " attacks are built from; tiercache never reads its classes from storage, whatever the allowlist says");
+    }
     if (trimmed.endsWith("*")) {
       String prefix = trimmed.substring(0, trimmed.indexOf('*') - 1);
       boolean platform = prefix.matches("(java|javax|jdk|sun|com\\.sun)(\\..*)?");
@@ -114,6 +122,12 @@ public final class ClassAllowlist {
     }
   }
 
+  /** Returns true when {@code className} is a known deserialization gadget, refused whatever the patterns say. */
+  public static boolean isGadget(String className) {
+    String element = className.replaceFirst("^\\[+L?", "").replaceFirst(";$", "");
+    return element.contains(".") && GadgetDenylist.denies(element);
+  }
+
   /** Returns true when instances of the named class may be read. */
   public boolean allows(String className) {
     Boolean verdict = verdicts.get(className);
@@ -126,6 +140,9 @@ public final class ClassAllowlist {
 
   private boolean decide(String className) {
     String name = className;
+    if (!name.startsWith("[") && GadgetDenylist.denies(name)) {
+      return false; // whatever pattern would admit it
+    }
     if (name.startsWith("[")) {
       String component = name.replaceFirst("^\\[+", "");
       if (component.length() == 1) {

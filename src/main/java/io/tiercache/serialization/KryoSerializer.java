@@ -306,9 +306,11 @@ public final class KryoSerializer implements Serializer {
       }
       String name = type.getName();
       if (!allowlist.allows(name)) {
-        throw new UnsafeClassException(name, "Class " + name + " may not be written to " + storeName
-            + ": it is not allowlisted. Add \"" + ClassAllowlist.advice(name)
-            + "\" to serializer.allowlist in the cache's configuration.");
+        throw new UnsafeClassException(name, ClassAllowlist.isGadget(name)
+            ? "Class " + name + " may not be written to " + storeName + ": it is a class deserialization attacks"
+                + " are built from, which tiercache never stores, whatever the allowlist says."
+            : "Class " + name + " may not be written to " + storeName + ": it is not allowlisted. Add \""
+                + ClassAllowlist.advice(name) + "\" to serializer.allowlist in the cache's configuration.");
       }
       return register(type, registry.idOf(name, ClassFingerprint.of(type)));
     }
@@ -336,8 +338,10 @@ public final class KryoSerializer implements Serializer {
       }
       if (!allowlist.allows(name)) {
         throw new UnsafeClassException(name, "A record of " + storeName + " names class " + name
-            + ", which is neither registered nor allowlisted; refusing to instantiate it. If the class is"
-            + " yours and trusted, add it to serializer.allowlist.");
+            + (ClassAllowlist.isGadget(name) ? ", a class deserialization attacks are built from; refusing to"
+                + " instantiate it whatever the allowlist says."
+                : ", which is neither registered nor allowlisted; refusing to instantiate it. If the class is"
+                    + " yours and trusted, add it to serializer.allowlist."));
       }
       Class<?> type;
       try {
