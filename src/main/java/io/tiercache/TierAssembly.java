@@ -187,6 +187,12 @@ final class TierAssembly {
     }
   }
 
+  /** The encryption of the cache's disk stores, or none. */
+  private static <K> io.tiercache.tier.serialized.StoreProtection protection(Inputs<K> in) {
+    return io.tiercache.encryption.CacheEncryption.of(in.settings.encryption(), in.cacheName,
+        in.directory.get().root());
+  }
+
   private static <K> Serializer serializer(Inputs<K> in) {
     boolean memoryOnly = !in.settings.tiers().contains(TierNames.ROCKSDB)
         && in.settings.mapdbMode() == CacheSettings.MapDbMode.DIRECT;
@@ -210,13 +216,15 @@ final class TierAssembly {
             : settings.mapdbMode() == CacheSettings.MapDbMode.FILE_LOST_ON_CRASH ? MapDbTiers.Durability.NONE
             : MapDbTiers.Durability.LOG;
         return MapDbTiers.openFile(in.directory.get().mapDbFile(in.cacheName), durability,
-            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listenerFor(TierNames.MAPDB));
+            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listenerFor(TierNames.MAPDB),
+            protection(in));
       }
       case TierNames.ROCKSDB: {
         rocksDbAvailability.run();
         Capacity capacity = new Capacity(settings.rocksdbMaximumEntries(), settings.rocksdbMaximumBytes());
         return RocksDbTiers.open(in.directory.get().rocksDb(), in.cacheName, settings.rocksdbSync(),
-            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listenerFor(TierNames.ROCKSDB));
+            settings.transientStore(), serializer, capacity, in.locks, in.clock, in.listenerFor(TierNames.ROCKSDB),
+            protection(in));
       }
       default:
         throw new IllegalArgumentException("unknown tier '" + name + "'; allowed: " + TierNames.ALL);

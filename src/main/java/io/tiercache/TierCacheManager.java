@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,6 +183,29 @@ public final class TierCacheManager implements CacheManager {
       cache.close();
     } else {
       destroyStored(cacheName);
+    }
+    destroyDataKey(cacheName);
+  }
+
+  /**
+   * Crypto-shredding: an encrypted cache's data key is destroyed with it, so copies of its data made before
+   * (backups, snapshots) can no longer be read by anyone. Both the configured and the default place are tried.
+   */
+  private void destroyDataKey(String cacheName) {
+    String property = properties.getProperty(DIRECTORY_PROPERTY);
+    Path directory = property != null ? Paths.get(property) : configuration.directory(uri);
+    boolean destroyed = new io.tiercache.encryption.CacheEncryption(
+        io.tiercache.encryption.EncryptionSettings.DISABLED, cacheName, directory).destroyDataKey();
+    try {
+      io.tiercache.encryption.EncryptionSettings configured = configuration.settingsFor(cacheName, Map.of())
+          .encryption();
+      destroyed |= new io.tiercache.encryption.CacheEncryption(configured, cacheName, directory).destroyDataKey();
+    } catch (RuntimeException unreadable) {
+      // the file's settings cannot be read for this cache: only the default place could be tried
+    }
+    if (destroyed) {
+      LOG.info("Destroyed the data key of cache '{}': copies of its encrypted data can no longer be read",
+          cacheName);
     }
   }
 

@@ -67,6 +67,10 @@ final class ExportCommand extends DirectoryCommand implements Callable<Integer> 
         long now = System.currentTimeMillis();
         for (StoreScanner.Store store : stores) {
           StoreScanner.scan(store, false, (key, record) -> {
+            if (java.util.Arrays.equals(key, io.tiercache.tier.serialized.ProtectedStore.MARKER_KEY)) {
+              throw new CliException("cache '" + cache + "' is encrypted; the command line cannot read its keys, so"
+                  + " it cannot export it (read it through the cache, or rekey it with its keyring)");
+            }
             String damage = RecordFormat.damage(key, record);
             if (damage != null) {
               throw new CliException(store.label() + " holds a damaged record (" + damage + "); run 'tiercache"

@@ -46,6 +46,11 @@ final class InspectCommand extends DirectoryCommand implements Callable<Integer>
           Sizes.of(store.bytes()), store.expired(), store.sound() ? "0" : store.damaged() == 0 ? "(unreadable)"
               : String.valueOf(store.damaged()));
     }
+    long encrypted = report.stores().stream().mapToLong(StoreReport::encrypted).sum();
+    if (encrypted > 0) {
+      out.println("Encrypted:     " + encrypted + " records (AES-256-GCM; only their keys can check them, so they are"
+          + " counted, not verified)");
+    }
     if (report.stores().isEmpty()) {
       out.println("(no disk stores: nothing was written to a disk tier here)");
     }

@@ -38,12 +38,19 @@ public final class CacheSettings {
   private final long rocksdbMaximumBytes;
   private final boolean rocksdbSync;
   private final io.tiercache.tier.redis.RedisSettings redis;
+  private final io.tiercache.encryption.EncryptionSettings encryption;
+
+  /** Returns the encryption settings, {@code EncryptionSettings.DISABLED} unless enabled. */
+  public io.tiercache.encryption.EncryptionSettings encryption() {
+    return encryption;
+  }
 
   CacheSettings(List<String> tiers, boolean strict, boolean transientStore, String strategyName,
       Map<String, String> strategyOptions, String serializerName, List<String> allowlist, long heapMaximumSize,
       MapDbMode mapdbMode, long mapdbMaximumEntries, long mapdbMaximumBytes, boolean mapdbTransactions,
       long rocksdbMaximumEntries, long rocksdbMaximumBytes, boolean rocksdbSync,
-      io.tiercache.tier.redis.RedisSettings redis) {
+      io.tiercache.tier.redis.RedisSettings redis, io.tiercache.encryption.EncryptionSettings encryption) {
+    this.encryption = encryption;
     this.tiers = List.copyOf(tiers);
     this.strict = strict;
     this.transientStore = transientStore;

@@ -63,7 +63,9 @@ public final class ConfigurationSource {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigurationSource.class);
   private static final Set<String> ROOT_KEYS = Set.of("directory", "default", "caches");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
-      "", Set.of("tiers", "strict", "transient", "strategy", "serializer", "heap", "mapdb", "rocksdb", "redis"),
+      "", Set.of("tiers", "strict", "transient", "strategy", "serializer", "heap", "mapdb", "rocksdb", "redis",
+          "encryption"),
+      "encryption", Set.of("enabled", "primary", "keys", "keystore-password", "hash-keys", "data-keys"),
       "serializer", Set.of("name", "allowlist"),
       "heap", Set.of("maximum-size"),
       "mapdb", Set.of("mode", "maximum-entries", "maximum-bytes", "transactions"),
@@ -379,12 +381,47 @@ public final class ConfigurationSource {
           + "'; allowed: file, file-lost-on-crash, direct");
     }
     RedisSettings redis = redis(section, cacheName, tiers);
+    io.tiercache.encryption.EncryptionSettings encryption = encryption(section, cacheName, tiers);
     return new CacheSettings(tiers, bool(section, "strict"), bool(section, "transient"),
         string(section, "strategy.name"), strategyOptions, serializer, allowlist,
         limit(section, "heap.maximum-size"), mapdbMode, limit(section, "mapdb.maximum-entries"),
         limit(section, "mapdb.maximum-bytes"), bool(section, "mapdb.transactions"),
         limit(section, "rocksdb.maximum-entries"), limit(section, "rocksdb.maximum-bytes"),
-        bool(section, "rocksdb.sync"), redis);
+        bool(section, "rocksdb.sync"), redis, encryption);
+  }
+
+  /** Reads and checks the encryption section: a primary among the keys, and sources of a known kind. */
+  private static io.tiercache.encryption.EncryptionSettings encryption(Config section, String cacheName,
+      List<String> tiers) {
+    if (!bool(section, "encryption.enabled")) {
+      return io.tiercache.encryption.EncryptionSettings.DISABLED;
+    }
+    Map<String, String> keys = new java.util.TreeMap<>();
+    ConfigObject listed = section.getObject("encryption.keys");
+    for (String id : listed.keySet()) {
+      if (listed.get(id).valueType() != ConfigValueType.STRING) {
+        throw invalid(listed.get(id).origin(), "encryption.keys." + id, "of cache '" + cacheName + "' must be a"
+            + " string: env:NAME, file:/path or pkcs12:/path");
+      }
+      String source = String.valueOf(listed.get(id).unwrapped()).trim();
+      if (source.isEmpty() || !id.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw invalid(listed.get(id).origin(), "encryption.keys." + id, "of cache '" + cacheName + "': a key id is"
+            + " 1 to 64 letters, digits, '_' or '-', and its source is env:NAME, file:/path or pkcs12:/path");
+      }
+      keys.put(id, source);
+    }
+    String primary = string(section, "encryption.primary").trim();
+    if (!keys.containsKey(primary)) {
+      throw invalid(section.getValue("encryption.primary").origin(), "encryption.primary", "of cache '" + cacheName
+          + "' is '" + primary + "'; it must name one of encryption.keys " + keys.keySet());
+    }
+    if (tiers.contains("redis")) {
+      throw invalid(section.getValue("encryption.enabled").origin(), "encryption.enabled", "of cache '"
+          + cacheName + "': the redis tier does not encrypt yet; only mapdb and rocksdb do");
+    }
+    return new io.tiercache.encryption.EncryptionSettings(true, primary, keys,
+        string(section, "encryption.keystore-password").trim(), bool(section, "encryption.hash-keys"),
+        string(section, "encryption.data-keys").trim());
   }
 
   /**

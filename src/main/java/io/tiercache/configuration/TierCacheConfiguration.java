@@ -298,6 +298,27 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       return this;
     }
 
+    /**
+     * Encrypts the cache's records on disk with AES-256-GCM: {@code primary} is the id of the master key new
+     * records are written with, {@code keys} every master key by id with where its bytes come from
+     * ({@code env:NAME}, {@code file:/path}, {@code pkcs12:/path}). See the README's "Encryption".
+     */
+    public Builder<K, V> encryption(String primary, java.util.Map<String, String> keys) {
+      configuration.setTierSetting("encryption.enabled", true);
+      configuration.setTierSetting("encryption.primary", primary);
+      keys.forEach((id, source) -> configuration.setTierSetting("encryption.keys." + id, source));
+      return this;
+    }
+
+    /**
+     * Stores a keyed hash of each key instead of the key (with {@link #encryption}), so keys are not readable
+     * on disk either; iteration and events still give the real keys, kept inside the encrypted records.
+     */
+    public Builder<K, V> hashKeys(boolean hashKeys) {
+      configuration.setTierSetting("encryption.hash-keys", hashKeys);
+      return this;
+    }
+
     /** Sets any tier setting by its configuration-file key, e.g. {@code rocksdb.sync}. */
     public Builder<K, V> tierSetting(String key, Object value) {
       configuration.setTierSetting(key, value);

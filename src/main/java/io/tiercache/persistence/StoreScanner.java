@@ -68,7 +68,7 @@ public final class StoreScanner {
           false, false, new io.tiercache.serialization.KryoSerializer(io.tiercache.serialization.ClassRegistry
               .inMemory(), io.tiercache.serialization.ClassAllowlist.of(List.of()), () -> null, "scan"),
           io.tiercache.tier.serialized.Capacity.unbounded(), new io.tiercache.tier.KeyLocks(16),
-          java.time.Clock.systemUTC(), io.tiercache.tier.TierListener.NONE);
+          java.time.Clock.systemUTC(), io.tiercache.tier.TierListener.NONE, (raw, label) -> raw);
       try {
         java.util.Iterator<java.util.Map.Entry<byte[], byte[]>> records = tier.records();
         while (records.hasNext()) {

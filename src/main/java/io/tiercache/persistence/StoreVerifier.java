@@ -38,9 +38,11 @@ public final class StoreVerifier {
    * @param expired the records whose expiry had passed when they were read (a cache drops them when it meets
    *     them)
    * @param versions how many records have each record-format version
+   * @param encrypted how many of the records are encrypted: only their keys can check or decode them, so they
+   *     are counted, not checked (a cache drops one that fails authentication)
    */
   public record StoreReport(String store, long records, long damaged, List<String> problems, String cache,
-      String tier, long bytes, long expired, Map<Integer, Long> versions) {
+      String tier, long bytes, long expired, Map<Integer, Long> versions, long encrypted) {
     /** Returns true when the store opened and every record is sound. */
     public boolean sound() {
       return problems.isEmpty();
@@ -107,7 +109,7 @@ public final class StoreVerifier {
       stores = StoreScanner.stores(directory);
     } catch (RuntimeException e) {
       return List.of(new StoreReport("(directory)", 0, 0, List.of("cannot be listed: " + e.getMessage()), "", "",
-          0, 0, Map.of()));
+          0, 0, Map.of(), 0));
     }
     for (StoreScanner.Store store : stores) {
       reports.add(scan(store, exclusive, allowlist.isEmpty() ? null : serializer));
@@ -116,13 +118,21 @@ public final class StoreVerifier {
   }
 
   private static StoreReport scan(StoreScanner.Store store, boolean exclusive, Serializer decoder) {
-    long[] counts = new long[4]; // records, damaged, bytes, expired
+    long[] counts = new long[5]; // records, damaged, bytes, expired, encrypted
     Map<Integer, Long> versions = new TreeMap<>();
     List<String> problems = new ArrayList<>();
     long now = System.currentTimeMillis();
     try {
       StoreScanner.scan(store, exclusive, (key, record) -> {
+        if (java.util.Arrays.equals(key, io.tiercache.tier.serialized.ProtectedStore.MARKER_KEY)) {
+          return; // the encryption marker: not a record
+        }
         counts[0]++;
+        if (io.tiercache.tier.serialized.ProtectedStore.sealedOrMarker(key, record)) {
+          counts[2] += key.length + record.length;
+          counts[4]++;
+          return;
+        }
         counts[2] += key.length + record.length;
         if (record.length > 0) {
           versions.merge((int) record[0], 1L, Long::sum);
@@ -146,7 +156,7 @@ public final class StoreVerifier {
           : "reading stopped after " + counts[0] + " records: " + e.getMessage());
     }
     return new StoreReport(store.label(), counts[0], counts[1], problems, store.cache(), store.tier(), counts[2],
-        counts[3], versions);
+        counts[3], versions, counts[4]);
   }
 
   private static String decodeProblem(Serializer serializer, byte[] key, byte[] record) {

@@ -7,7 +7,9 @@ import io.tiercache.tier.TierListener;
 import io.tiercache.tier.TierUnavailableException;
 import io.tiercache.tier.serialized.ByteStore;
 import io.tiercache.tier.serialized.Capacity;
+import io.tiercache.tier.serialized.ProtectedStore;
 import io.tiercache.tier.serialized.RecordFormat;
+import io.tiercache.tier.serialized.StoreProtection;
 import io.tiercache.tier.serialized.SerializedTier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +63,18 @@ public final class MapDbTiers {
    */
   public static <K> SerializedTier<K> openFile(Path file, Durability durability, boolean clear,
       Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
+    return openFile(file, durability, clear, serializer, capacity, locks, clock, listener, StoreProtection.NONE);
+  }
+
+  /**
+   * Opens a file-backed tier whose records are protected (encrypted) as {@code protection} says; what reaches
+   * the file and the redo log is what the protection seals.
+   *
+   * @see #openFile(Path, Durability, boolean, Serializer, Capacity, KeyLocks, Clock, TierListener)
+   */
+  public static <K> SerializedTier<K> openFile(Path file, Durability durability, boolean clear,
+      Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener,
+      StoreProtection protection) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       FilePermissions.ownerOnly(file.toAbsolutePath().getParent());
@@ -119,11 +133,11 @@ public final class MapDbTiers {
     permissions(file);
     try {
       return tier("mapdb:" + file, file.toAbsolutePath().getParent(), db, durability, log, rebuild, clear,
-          serializer, capacity, locks, clock, listener);
+          serializer, capacity, locks, clock, listener, protection);
     } catch (RebuildFromLog damaged) {
       deleteStore(file);
       return tier("mapdb:" + file, file.toAbsolutePath().getParent(), makeFileDb(file, false), durability, log,
-          true, clear, serializer, capacity, locks, clock, listener);
+          true, clear, serializer, capacity, locks, clock, listener, protection);
     }
   }
 
@@ -145,7 +159,8 @@ public final class MapDbTiers {
       java.util.Iterator<Map.Entry<byte[], byte[]>> records = store.iterator(null);
       while (records.hasNext()) {
         Map.Entry<byte[], byte[]> record = records.next();
-        if (RecordFormat.damage(record.getKey(), record.getValue(), legacyRecords) != null
+        if (!ProtectedStore.sealedOrMarker(record.getKey(), record.getValue())
+            && RecordFormat.damage(record.getKey(), record.getValue(), legacyRecords) != null
             || !java.util.Arrays.equals(store.get(record.getKey()), record.getValue())) {
           return false; // a damaged record, or an index that no longer leads a key to its own record
         }
@@ -288,8 +303,9 @@ public final class MapDbTiers {
   public static <K> SerializedTier<K> openDirectMemory(Serializer serializer, Capacity capacity, KeyLocks locks,
       Clock clock, TierListener<? super K> listener) {
     DB db = DBMaker.memoryDirectDB().make();
+    // off-heap memory never reaches the disk: nothing to encrypt
     return tier("mapdb:direct-memory", null, db, Durability.NONE, null, false, false, serializer, capacity,
-        locks, clock, listener);
+        locks, clock, listener, (store, name) -> store);
   }
 
   private static DB makeFileDb(Path file, boolean transactions) {
@@ -353,7 +369,7 @@ public final class MapDbTiers {
   private static <K> SerializedTier<K> tier(String name, Path location, DB db, Durability durability,
       RedoLog log,
       boolean rebuild, boolean clear, Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock,
-      TierListener<? super K> listener) {
+      TierListener<? super K> listener, StoreProtection protection) {
     try {
       HTreeMap<byte[], byte[]> map = db.hashMap("entries", org.mapdb.Serializer.BYTE_ARRAY,
           org.mapdb.Serializer.BYTE_ARRAY).createOrOpen();
@@ -399,6 +415,7 @@ public final class MapDbTiers {
         log.openForAppend();
         store = new LoggedStore(engine, log, LoggedStore.MIN_COMPACTION_BYTES);
       }
+      store = protection.protect(store, name);
       SerializedTier.countExisting(store, capacity);
       return new SerializedTier<>(name, store, serializer, capacity, locks, clock, listener, legacyRecords);
     } catch (RebuildFromLog damaged) {

@@ -31,21 +31,35 @@ public final class RocksDbTiers {
    */
   public static <K> SerializedTier<K> open(Path directory, String cacheName, boolean sync, boolean clear,
       Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener) {
+    return open(directory, cacheName, sync, clear, serializer, capacity, locks, clock, listener,
+        io.tiercache.tier.serialized.StoreProtection.NONE);
+  }
+
+  /**
+   * Opens the tier of one cache, its records protected (encrypted) as {@code protection} says.
+   *
+   * @see #open(Path, String, boolean, boolean, Serializer, Capacity, KeyLocks, Clock, TierListener)
+   */
+  public static <K> SerializedTier<K> open(Path directory, String cacheName, boolean sync, boolean clear,
+      Serializer serializer, Capacity capacity, KeyLocks locks, Clock clock, TierListener<? super K> listener,
+      io.tiercache.tier.serialized.StoreProtection protection) {
     RocksDbEnvironment environment = RocksDbEnvironment.acquire(directory);
-    RocksDbStore store;
+    RocksDbStore engine;
     try {
-      store = new RocksDbStore(environment, cacheName, sync);
+      engine = new RocksDbStore(environment, cacheName, sync);
     } catch (RuntimeException e) {
       environment.release();
       throw e;
     }
+    io.tiercache.tier.serialized.ByteStore store = engine;
     try {
+      store = protection.protect(engine, engine.name());
       if (clear) {
         store.clear();
       } else {
         SerializedTier.countExisting(store, capacity);
       }
-      return new SerializedTier<>(store.name(), store, serializer, capacity, locks, clock, listener,
+      return new SerializedTier<>(engine.name(), store, serializer, capacity, locks, clock, listener,
           environment.legacyRecords());
     } catch (RuntimeException e) {
       store.close();

@@ -35,6 +35,12 @@ public final class RecordFormat {
   /** The size of the current header in bytes: the headroom a serializer leaves before the value. */
   public static final int HEADER_BYTES = 22;
 
+  /**
+   * What an encrypted store gives back for a record that fails authentication: one byte no format version has,
+   * which {@link #damage} names, so the tier drops it like any damaged record.
+   */
+  public static final byte[] UNAUTHENTIC = {(byte) 0x7E};
+
   private static final byte VERSION_1 = 1;
   private static final int VERSION_1_HEADER_BYTES = 10;
   private static final byte VERSION_2 = 2;
@@ -100,6 +106,10 @@ public final class RecordFormat {
    * store that never held them, such a version byte is a damaged version 3, whose checksum must not be skipped.
    */
   public static String damage(byte[] keyBytes, byte[] record, boolean legacy) {
+    if (record.length == 1 && record[0] == UNAUTHENTIC[0]) {
+      return "fails authentication (written with a key the keyring lacks, moved from another key or cache, or"
+          + " changed)";
+    }
     if (record.length < 1 || record[0] < (legacy ? VERSION_1 : VERSION) || record[0] > VERSION) {
       return "unknown format version " + (record.length < 1 ? "(empty record)" : String.valueOf(record[0]));
     }

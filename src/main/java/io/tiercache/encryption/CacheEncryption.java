@@ -1,0 +1,141 @@
+package io.tiercache.encryption;
+
+import io.tiercache.tier.serialized.ByteStore;
+import io.tiercache.tier.serialized.ProtectedStore;
+import io.tiercache.tier.serialized.StoreProtection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The encryption of one cache's disk stores: opens its keyring and data key when a store opens, and wraps the
+ * store so that only sealed records reach the disk. A store keeps a marker saying which data key sealed it,
+ * whether its keys are hashed, and whether it may still hold plain records (written before encryption was
+ * turned on, read until rewritten or re-keyed; a store encrypted from the start refuses plain records, so none
+ * can be slipped in).
+ */
+public final class CacheEncryption implements StoreProtection {
+
+  /** In the cache directory: where each cache's data key lives (no key material), so destroyCache finds it. */
+  private static final String LOCATIONS = "data-key-locations";
+
+  private final EncryptionSettings settings;
+  private final String cacheName;
+  private final Path dataKeyFile;
+  private final Path cacheDirectory;
+
+  /**
+   * @param cacheDirectory the cache manager's directory; the data keys live beside it unless configured
+   */
+  public CacheEncryption(EncryptionSettings settings, String cacheName, Path cacheDirectory) {
+    this.settings = settings;
+    this.cacheName = cacheName;
+    this.cacheDirectory = cacheDirectory;
+    Path keys = settings.dataKeys().isEmpty()
+        ? cacheDirectory.toAbsolutePath().resolveSibling(cacheDirectory.getFileName() + ".keys")
+        : Path.of(settings.dataKeys());
+    this.dataKeyFile = DataKeys.file(keys, cacheName);
+  }
+
+  /** Returns the protection of a cache's stores: encryption when its settings enable it, else none. */
+  public static StoreProtection of(EncryptionSettings settings, String cacheName, Path cacheDirectory) {
+    return settings.enabled() ? new CacheEncryption(settings, cacheName, cacheDirectory) : StoreProtection.NONE;
+  }
+
+  @Override
+  public ByteStore protect(ByteStore store, String name) {
+    Marker marker = Marker.parse(store.get(ProtectedStore.MARKER_KEY));
+    boolean hasRecords = hasRecords(store);
+    if (marker != null && hasRecords && marker.hashedKeys != settings.hashKeys()) {
+      throw Keyring.failure(cacheName, name + " was written with encryption.hash-keys = " + marker.hashedKeys
+          + "; a store cannot change it (export and import the cache to do so)");
+    }
+    if (marker == null && hasRecords && settings.hashKeys()) {
+      throw Keyring.failure(cacheName, name + " holds plain records under plain keys; encryption.hash-keys needs"
+          + " a store written with it (export the cache, delete the store, import it again)");
+    }
+    Keyring keyring = Keyring.load(settings, cacheName);
+    DataKeys keys = DataKeys.open(dataKeyFile, cacheName, keyring, marker == null ? null : marker.id, hasRecords);
+    recordLocation();
+    boolean mixed = marker == null ? hasRecords : marker.mixed && hasRecords;
+    Marker current = new Marker(keys.id, settings.hashKeys(), mixed);
+    return ProtectedStore.wrap(store, new RecordCipher(cacheName, keys, keyring, settings.hashKeys(), mixed,
+        current.bytes()));
+  }
+
+  /**
+   * Destroys the cache's data key (crypto-shredding), where these settings put it and wherever the cache
+   * directory says it was kept; true when there was one.
+   */
+  public boolean destroyDataKey() {
+    boolean destroyed = DataKeys.destroy(dataKeyFile);
+    String encoded = io.tiercache.persistence.StoreNames.encode(cacheName);
+    for (String line : locations()) {
+      if (line.startsWith(encoded + " ")) {
+        destroyed |= DataKeys.destroy(Path.of(line.substring(encoded.length() + 1)));
+      }
+    }
+    return destroyed;
+  }
+
+  private java.util.List<String> locations() {
+    Path file = cacheDirectory.resolve(LOCATIONS);
+    try {
+      return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : java.util.List.of();
+    } catch (java.io.IOException e) {
+      return java.util.List.of();
+    }
+  }
+
+  private synchronized void recordLocation() {
+    String line = io.tiercache.persistence.StoreNames.encode(cacheName) + " " + dataKeyFile.toAbsolutePath();
+    if (locations().contains(line)) {
+      return;
+    }
+    Path file = cacheDirectory.resolve(LOCATIONS);
+    try {
+      Files.writeString(file, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      io.tiercache.tier.FilePermissions.ownerOnly(file);
+    } catch (java.io.IOException e) {
+      throw Keyring.failure(cacheName, "cannot record where its data key lives in " + file + ": " + e);
+    }
+  }
+
+  /** Returns where the cache's data key lives. */
+  public Path dataKeyFile() {
+    return dataKeyFile;
+  }
+
+  private static boolean hasRecords(ByteStore store) {
+    Iterator<Map.Entry<byte[], byte[]>> all = store.iterator(null);
+    while (all.hasNext()) {
+      if (!Arrays.equals(all.next().getKey(), ProtectedStore.MARKER_KEY)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What a store's marker says. */
+  private record Marker(String id, boolean hashedKeys, boolean mixed) {
+    static Marker parse(byte[] bytes) {
+      if (bytes == null) {
+        return null;
+      }
+      String[] parts = new String(bytes, StandardCharsets.US_ASCII).split(" ");
+      if (parts.length != 4 || !parts[0].equals("tiercache-encryption-1")) {
+        return new Marker("?", false, false);
+      }
+      return new Marker(parts[1], parts[2].equals("hashed"), parts[3].equals("mixed"));
+    }
+
+    byte[] bytes() {
+      return ("tiercache-encryption-1 " + id + " " + (hashedKeys ? "hashed" : "plain") + " "
+          + (mixed ? "mixed" : "sealed")).getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+}
