@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the JMH suite: `benchmarks/run.sh` for the default matrix (about 15 minutes on 2 cores),
 # `benchmarks/run.sh targets` for the write-path targets (about 15 minutes), `benchmarks/run.sh durability` for the
-# cost of the crash-safe defaults (about 7 minutes), `benchmarks/run.sh redis` for the Redis tier and its near
+# cost of the crash-safe defaults (about 7 minutes), `benchmarks/run.sh encryption` for what encryption at rest
+# costs (about 6 minutes), `benchmarks/run.sh redis` for the Redis tier and its near
 # cache (about 10 minutes; starts its own redis-server), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
 # Writes raw JMH JSON to benchmarks/results/jmh/, then results.md (table with ratios) and chart.png.
 set -euo pipefail
@@ -58,6 +59,12 @@ case "${1:-default}" in
     run put -p subject=tiercache-mapdb,tiercache-mapdb-lost-on-crash,mapdb-raw,tiercache-rocksdb,rocksdb-raw \
       -p value=100B,10KiB,pojo -p storeByValue=false -p keys=uniform -t 1
     ;;
+  encryption)
+    # what encryption at rest costs: each disk tier encrypted against the same tier unencrypted, 1 KiB and 10 KiB
+    STEADY="-f 2 -i 5"
+    run 'getHit|put' -p subject=tiercache-mapdb,tiercache-mapdb-encrypted,tiercache-rocksdb,tiercache-rocksdb-encrypted \
+      -p value=1KiB,10KiB -p storeByValue=false -p keys=uniform -t 1
+    ;;
   redis)
     # the Redis tier against raw Lettuce GET/SET of the same bytes on the same server, near-cache hits against
     # the heap tier (both storing by value), then the near cache under a Zipf workload with two writing JVMs
@@ -91,11 +98,17 @@ case "${1:-default}" in
       -p keys=zipf -t 1
     ;;
   *)
-    echo "usage: $0 [default|targets|durability|redis|quick|custom <jmh arguments>]" >&2
+    echo "usage: $0 [default|targets|durability|encryption|redis|quick|custom <jmh arguments>]" >&2
     exit 2
     ;;
 esac
 
+if [ "${1:-default}" = encryption ]; then
+  java -cp "$JAR" io.tiercache.benchmarks.Report results/jmh results/encryption.md results/encryption-chart.png \
+    > /dev/null
+  echo "Wrote $here/results/encryption.md"
+  exit 0
+fi
 if [ "${1:-default}" = redis ]; then
   java -cp "$JAR" io.tiercache.benchmarks.Report results/jmh results/redis.md results/redis-chart.png > /dev/null
   echo "Wrote $here/results/redis.md and near-cache.md"

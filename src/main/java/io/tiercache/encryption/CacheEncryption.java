@@ -67,6 +67,30 @@ public final class CacheEncryption implements StoreProtection {
   }
 
   /**
+   * Re-keys a store of the cache that nobody else uses: every record sealed with an older master key, or not
+   * sealed at all, is sealed with the primary; the store then refuses plain records. Call
+   * {@link #forgetOldKeys} once every store of the cache is done.
+   *
+   * @return how many records were sealed again
+   */
+  public long rekey(ByteStore store, String name) {
+    ProtectedStore sealed = (ProtectedStore) protect(store, name);
+    Keyring keyring = Keyring.load(settings, cacheName);
+    DataKeys keys = DataKeys.open(dataKeyFile, cacheName, keyring, null, false);
+    return sealed.resealAll(new Marker(keys.id, settings.hashKeys(), false).bytes());
+  }
+
+  /**
+   * After {@link #rekey} of every store of the cache: the data key forgets every master key but the primary,
+   * which from now on is the only one the cache needs.
+   */
+  public void forgetOldKeys() {
+    Keyring keyring = Keyring.load(settings, cacheName);
+    DataKeys keys = DataKeys.open(dataKeyFile, cacheName, keyring, null, false);
+    keys.onlyNumbers(java.util.Set.of(keys.primaryNumber(keyring))).save(dataKeyFile);
+  }
+
+  /**
    * Destroys the cache's data key (crypto-shredding), where these settings put it and wherever the cache
    * directory says it was kept; true when there was one.
    */

@@ -113,6 +113,11 @@ final class RecordCipher implements RecordProtection {
     return marker.clone();
   }
 
+  @Override
+  public boolean current(byte[] stored) {
+    return numberOf(stored) == primary;
+  }
+
   /** Returns the record key number a sealed record names, or -1 for a plain record. */
   static int numberOf(byte[] stored) {
     return stored.length > 1 && stored[0] == SEALED ? stored[1] & 0xFF : -1;

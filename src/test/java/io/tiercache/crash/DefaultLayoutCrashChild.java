@@ -28,6 +28,8 @@ public final class DefaultLayoutCrashChild {
     LAYOUTS.put("mapdb", List.of("mapdb"));
     LAYOUTS.put("rocksdb", List.of("rocksdb"));
     LAYOUTS.put("composite", List.of("heap", "mapdb", "rocksdb"));
+    // the composite again, every record on disk encrypted and every key hashed
+    LAYOUTS.put("encrypted", List.of("heap", "mapdb", "rocksdb"));
   }
 
   static final int KEYS = 16;
@@ -42,15 +44,40 @@ public final class DefaultLayoutCrashChild {
         DefaultLayoutCrashChild.class.getClassLoader(), properties);
   }
 
-  static Cache<String, String> open(CacheManager manager, String name) {
-    return manager.createCache(name, TierCacheConfiguration.builder(String.class, String.class)
-        .tiers(LAYOUTS.get(name).toArray(new String[0])).build());
+  static Cache<String, String> open(CacheManager manager, String name, String directory) {
+    TierCacheConfiguration.Builder<String, String> builder = TierCacheConfiguration.builder(String.class,
+        String.class).tiers(LAYOUTS.get(name).toArray(new String[0]));
+    if (name.equals("encrypted")) {
+      builder.encryption("crash", Map.of("crash", "file:" + keyFile(directory))).hashKeys(true);
+    }
+    return manager.createCache(name, builder.build());
+  }
+
+  /** The master key of the encrypted layout, beside the directory: made by whichever process comes first. */
+  private static java.nio.file.Path keyFile(String directory) {
+    java.nio.file.Path file = java.nio.file.Path.of(directory + ".master-key");
+    try {
+      if (!java.nio.file.Files.exists(file)) {
+        java.nio.file.Path partial = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(), "key",
+            ".part", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(partial, java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        try {
+          java.nio.file.Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException taken) {
+          java.nio.file.Files.deleteIfExists(partial);
+        }
+      }
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The value written as number {@code n} to cache {@code name}. */
   static String value(String name, long n) {
     int size;
-    if (name.equals("composite")) {
+    if (name.equals("composite") || name.equals("encrypted")) {
       size = n % 3 == 0 ? 100 : n % 3 == 1 ? 6_000 : 300_000; // heap, MapDB, RocksDB under the size strategy
     } else {
       size = 1_000;
@@ -72,7 +99,7 @@ public final class DefaultLayoutCrashChild {
     CacheManager manager = manager(args[0], "tiercache:crash-child");
     Map<String, Cache<String, String>> caches = new LinkedHashMap<>();
     for (String name : LAYOUTS.keySet()) {
-      caches.put(name, open(manager, name));
+      caches.put(name, open(manager, name, args[0]));
     }
     System.out.println("READY");
     System.out.flush();

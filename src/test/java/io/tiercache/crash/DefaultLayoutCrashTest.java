@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a child JVM ({@link DefaultLayoutCrashChild}) with SIGKILL at random moments while it writes, through
  * the JCache API and with default settings, to a MapDB cache, a RocksDB cache and a {@code [heap, mapdb,
- * rocksdb]} composite; then reopens the directory and checks every key: it holds its last acknowledged value
+ * rocksdb]} composite, and the same composite encrypted with hashed keys; then reopens the directory and checks every key: it holds its last acknowledged value
  * or the change in flight, never an older one and never nothing, except where the last value (or the one in
  * flight) went to the heap, which dies with the process. The directory carries over, so crashes follow
  * crashes. {@code -Dtiercache.crash.cycles=N} sets the number of cycles (default 12).
@@ -42,7 +42,7 @@ class DefaultLayoutCrashTest {
       try (CacheManager manager = DefaultLayoutCrashChild.manager(directory.toString(),
           "tiercache:crash-parent-" + cycle)) {
         for (String name : DefaultLayoutCrashChild.LAYOUTS.keySet()) {
-          Cache<String, String> cache = DefaultLayoutCrashChild.open(manager, name);
+          Cache<String, String> cache = DefaultLayoutCrashChild.open(manager, name, directory.toString());
           for (int k = 0; k < DefaultLayoutCrashChild.KEYS; k++) {
             String id = name + "/k" + k;
             String stored = cache.get("k" + k);
@@ -58,7 +58,7 @@ class DefaultLayoutCrashTest {
             if (writing != Long.MIN_VALUE) {
               allowed.add(writing);
             }
-            boolean heapInvolved = name.equals("composite")
+            boolean heapInvolved = (name.equals("composite") || name.equals("encrypted"))
                 && ((last != ABSENT && last % 3 == 0) || (writing != Long.MIN_VALUE && writing != ABSENT
                 && writing % 3 == 0));
             if (found == ABSENT && heapInvolved) {

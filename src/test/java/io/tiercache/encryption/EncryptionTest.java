@@ -191,6 +191,37 @@ class EncryptionTest {
   }
 
   @Test
+  void rekeyLeavesThePrimaryTheOnlyKeyNeededAndVerifyCountsSealedRecords() throws Exception {
+    Path k1 = keyFile("k1");
+    Path k2 = keyFile("k2");
+    Path directory = work.resolve("rekey");
+    String large = "L".repeat(300 * 1024); // beyond the size strategy's MapDB bound: RocksDB
+    try (CacheManager manager = manager(directory)) {
+      Cache<String, String> cache = manager.createCache("c", encrypted("mapdb", "k1", Map.of("k1", k1))
+          .tiers("mapdb", "rocksdb").build());
+      cache.put("small", "on mapdb");
+      cache.put("large", large);
+    }
+    Path conf = work.resolve("rekey.conf");
+    Files.writeString(conf, "tiercache.caches.c { tiers = [mapdb, rocksdb], encryption { enabled = true,"
+        + " primary = k2, keys { k1 = \"file:" + k1 + "\", k2 = \"file:" + k2 + "\" } } }\n");
+    StringWriterRun verify = StringWriterRun.cli("verify", directory.toString());
+    assertThat(verify.code()).as("%s", verify).isZero();
+    assertThat(StringWriterRun.cli("inspect", directory.toString()).out()).contains("Encrypted:     2 records");
+
+    StringWriterRun rekey = StringWriterRun.cli("rekey", directory.toString(), "c", "--config", conf.toString());
+    assertThat(rekey.code()).as("%s", rekey).isZero();
+    assertThat(rekey.out()).contains("2 records sealed again with master key 'k2'");
+
+    try (CacheManager manager = manager(directory)) {
+      Cache<String, String> cache = manager.createCache("c", encrypted("mapdb", "k2", Map.of("k2", k2))
+          .tiers("mapdb", "rocksdb").build());
+      assertThat(cache.get("small")).isEqualTo("on mapdb");
+      assertThat(cache.get("large")).isEqualTo(large);
+    }
+  }
+
+  @Test
   void aDestroyedCachesCopiedFilesCannotBeReadByAnyone() throws Exception {
     Path keys = keyFile("k1");
     Path directory = work.resolve("shred");

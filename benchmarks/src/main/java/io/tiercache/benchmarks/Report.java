@@ -119,6 +119,10 @@ public final class Report {
       case "tiercache-redis":
       case "tiercache-heap-redis":
         return "lettuce-raw";
+      case "tiercache-mapdb-encrypted": // the same tier unencrypted: what encryption costs
+        return "tiercache-mapdb";
+      case "tiercache-rocksdb-encrypted":
+        return "tiercache-rocksdb";
       case "tiercache-composite":
         return value.equals("10KiB") ? "tiercache-mapdb" : value.equals("1MiB") ? "tiercache-rocksdb"
             : "tiercache-heap";

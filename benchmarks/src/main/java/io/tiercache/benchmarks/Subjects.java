@@ -39,7 +39,8 @@ final class Subjects {
   static final List<String> ALL = List.of("tiercache-heap", "tiercache-mapdb", "tiercache-mapdb-lost-on-crash",
       "tiercache-rocksdb",
       "tiercache-composite", "caffeine-raw", "caffeine-jcache", "ehcache-heap", "ehcache-disk", "mapdb-raw",
-      "rocksdb-raw", "tiercache-redis", "tiercache-heap-redis", "lettuce-raw");
+      "rocksdb-raw", "tiercache-redis", "tiercache-heap-redis", "lettuce-raw", "tiercache-mapdb-encrypted",
+      "tiercache-rocksdb-encrypted");
 
   /** The system property naming the Redis server of the Redis subjects (benchmarks/run.sh redis starts one). */
   static final String REDIS_PROPERTY = "tiercache.bench.redis";
@@ -56,6 +57,10 @@ final class Subjects {
         return tiercache(directory, storeByValue, java.util.Map.of("mapdb.mode", "file-lost-on-crash"), "mapdb");
       case "tiercache-rocksdb":
         return tiercache(directory, storeByValue, "rocksdb");
+      case "tiercache-mapdb-encrypted": // the same tier, every record sealed with AES-256-GCM
+        return tiercache(directory, storeByValue, encryptionSettings(directory), "mapdb");
+      case "tiercache-rocksdb-encrypted":
+        return tiercache(directory, storeByValue, encryptionSettings(directory), "rocksdb");
       case "tiercache-composite":
         return tiercache(directory, storeByValue, "heap", "mapdb", "rocksdb");
       case "caffeine-raw":
@@ -100,6 +105,23 @@ final class Subjects {
     settings.forEach(builder::tierSetting);
     Cache<Object, Object> cache = manager.createCache("benchmark", builder.build());
     return new JCacheSubject(cache, manager);
+  }
+
+  /** Encryption with one master key, written to an owner-only file for the run. */
+  private static java.util.Map<String, Object> encryptionSettings(Path directory) {
+    try {
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      Path file = directory.resolve("master.key");
+      java.nio.file.Files.createDirectories(directory);
+      java.nio.file.Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+      java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions
+          .fromString("rw-------"));
+      return java.util.Map.of("encryption.enabled", true, "encryption.primary", "bench",
+          "encryption.keys.bench", "file:" + file, "encryption.data-keys", directory.resolve("keys").toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String redisUri() {

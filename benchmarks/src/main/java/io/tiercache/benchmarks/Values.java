@@ -28,6 +28,8 @@ final class Values {
     switch (value) {
       case "100B":
         return bytes(random, 100);
+      case "1KiB":
+        return bytes(random, 1024);
       case "10KiB":
         return bytes(random, 10 * 1024);
       case "1MiB":

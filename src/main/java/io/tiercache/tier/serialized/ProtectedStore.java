@@ -143,6 +143,36 @@ public final class ProtectedStore implements ByteStore {
     };
   }
 
+  /**
+   * Seals again, the way the protection seals now, every record sealed otherwise (with an older key, or not at
+   * all), and writes {@code marker} as the store's marker. For a store nobody else uses meanwhile (the command
+   * line's {@code rekey}). Records that fail authentication are left as they are: a read drops them.
+   *
+   * @return how many records were sealed again
+   */
+  public long resealAll(byte[] marker) {
+    List<byte[]> storedKeys = new ArrayList<>();
+    Iterator<Map.Entry<byte[], byte[]>> all = inner.iterator(null);
+    while (all.hasNext()) {
+      Map.Entry<byte[], byte[]> entry = all.next();
+      if (!Arrays.equals(entry.getKey(), MARKER_KEY) && !protection.current(entry.getValue())) {
+        storedKeys.add(entry.getKey());
+      }
+    }
+    long resealed = 0;
+    for (byte[] storedKey : storedKeys) {
+      byte[] stored = inner.get(storedKey);
+      RecordProtection.Opened opened = stored == null ? null : protection.open(storedKey, stored);
+      if (opened != null) {
+        byte[] keyBytes = opened.keyBytes() == null ? storedKey : opened.keyBytes();
+        inner.put(storedKey, protection.seal(storedKey, keyBytes, opened.record()));
+        resealed++;
+      }
+    }
+    inner.put(MARKER_KEY, marker);
+    return resealed;
+  }
+
   @Override
   public void clear() {
     inner.clear();

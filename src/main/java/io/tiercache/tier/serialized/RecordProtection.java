@@ -28,4 +28,7 @@ public interface RecordProtection {
 
   /** Returns the value the store keeps under {@link ProtectedStore#MARKER_KEY}, which ties it to its keys. */
   byte[] marker();
+
+  /** Returns true when {@code stored} is sealed the way {@link #seal} seals now (with the current key). */
+  boolean current(byte[] stored);
 }
