@@ -146,7 +146,7 @@ final class DataKeys {
           default -> { }
         }
       } catch (RuntimeException e) {
-        throw Keyring.failure(cacheName, file + " has a malformed line: '" + parts[0] + " ...'");
+        throw Keyring.failure(cacheName, file + " is damaged: a line is malformed");
       }
     }
     if (id == null || wrapped == null || numbers.isEmpty()) {
@@ -157,10 +157,16 @@ final class DataKeys {
       throw Keyring.failure(cacheName, "its data key is wrapped with master key '" + wrappedBy + "', which the"
           + " keyring lacks (it has: " + keyring.ids() + "); add that key to encryption.keys");
     }
-    byte[] secret = Crypto.open(kek, wrapAad(cacheName, id, wrappedBy), Base64.getDecoder().decode(wrapped), 0);
+    byte[] sealedSecret;
+    try {
+      sealedSecret = Base64.getDecoder().decode(wrapped);
+    } catch (IllegalArgumentException e) {
+      throw Keyring.failure(cacheName, file + " is damaged: its secret is not base64");
+    }
+    byte[] secret = Crypto.open(kek, wrapAad(cacheName, id, wrappedBy), sealedSecret, 0);
     if (secret == null) {
       throw Keyring.failure(cacheName, "master key '" + wrappedBy + "' in the keyring is not the key its data key"
-          + " was wrapped with (a wrong key under that id)");
+          + " was wrapped with (a wrong key under that id), or " + file + " is damaged");
     }
     for (Map.Entry<Integer, String> number : numbers.entrySet()) {
       String kekId = number.getValue();
@@ -172,7 +178,7 @@ final class DataKeys {
       }
       if (!check(recordKey(key, secret)).equals(checks.get(number.getKey()))) {
         throw Keyring.failure(cacheName, "master key '" + kekId + "' in the keyring is not the key records were"
-            + " written with (a wrong key under that id)");
+            + " written with (a wrong key under that id), or " + file + " is damaged");
       }
     }
     return new DataKeys(id, secret, numbers, checks, wrappedBy, wrapped);

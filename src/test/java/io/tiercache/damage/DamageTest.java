@@ -57,6 +57,7 @@ class DamageTest {
       Map.entry("class id high-water",
           (Predicate<String>) (name -> name.equals("kryo-classes.registry.high-water"))),
       Map.entry("lock file", (Predicate<String>) (name -> name.equals("tiercache.lock"))),
+      Map.entry("data key", (Predicate<String>) (name -> name.endsWith("-sealed.key"))),
       Map.entry("rocksdb wal (live copy)", (Predicate<String>) (name -> name.matches("[0-9]+\\.log"))),
       Map.entry("mapdb log (live copy)", (Predicate<String>) (name -> name.matches(".*\\.db\\.log\\.[0-9]+")))));
 
@@ -132,13 +133,13 @@ class DamageTest {
     final List<String> wrong = new ArrayList<>();
   }
 
-  private Outcome readAll(Path directory) {
+  private Outcome readAll(Path directory) throws IOException {
     Outcome outcome = new Outcome();
     try (CacheManager manager = manager(directory)) {
-      for (String tier : List.of("mapdb", "rocksdb")) {
+      for (String tier : CACHES) {
         Cache<String, Payload> cache;
         try {
-          cache = cache(manager, tier);
+          cache = cache(manager, tier, directory);
         } catch (CacheException e) {
           outcome.refusal = e.getMessage();
           continue;
@@ -166,8 +167,8 @@ class DamageTest {
 
   private void populate(Path pristine, Path live) throws Exception {
     try (CacheManager manager = manager(pristine)) {
-      for (String tier : List.of("mapdb", "rocksdb")) {
-        Cache<String, Payload> cache = cache(manager, tier);
+      for (String tier : CACHES) {
+        Cache<String, Payload> cache = cache(manager, tier, pristine);
         for (int i = 0; i < ENTRIES; i++) {
           cache.put("k" + i, value(i));
         }
@@ -182,9 +183,26 @@ class DamageTest {
     return new Payload("value-" + i + "-" + "x".repeat(200 + (i % 50)));
   }
 
-  private static Cache<String, Payload> cache(CacheManager manager, String tier) {
-    return manager.createCache(tier, TierCacheConfiguration.builder(String.class, Payload.class).tiers(tier)
-        .allowlist("io.tiercache.damage.*").build());
+  /** The caches: each disk tier plain, and each encrypted (its data key inside the directory, to be damaged too). */
+  private static final List<String> CACHES = List.of("mapdb", "rocksdb", "mapdb-sealed", "rocksdb-sealed");
+
+  private Cache<String, Payload> cache(CacheManager manager, String name, Path directory) throws IOException {
+    TierCacheConfiguration.Builder<String, Payload> builder = TierCacheConfiguration.builder(String.class,
+        Payload.class).tiers(name.replace("-sealed", "")).allowlist("io.tiercache.damage.*");
+    if (name.endsWith("-sealed")) {
+      builder.encryption("damage", Map.of("damage", "file:" + masterKey()))
+          .tierSetting("encryption.data-keys", directory.resolve("keys").toString());
+    }
+    return manager.createCache(name, builder.build());
+  }
+
+  private Path masterKey() throws IOException {
+    Path file = work.resolve("master.key");
+    if (!Files.exists(file)) {
+      Files.writeString(file, java.util.Base64.getEncoder().encodeToString(new byte[32]));
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+    return file;
   }
 
   private CacheManager manager(Path directory) {
