@@ -31,6 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   secret k2 BASE64                  the secret, AES-GCM-wrapped by master key k2
  *   key 1 k1 BASE64                   records sealed with number 1 used master key k1; its check value
  *   key 2 k2 BASE64
+ *   crc 1a2b3c4d                      CRC-32C of the lines above: damage is named as damage, not as a missing key
  * </pre>
  */
 final class DataKeys {
@@ -123,8 +124,14 @@ final class DataKeys {
       throw Keyring.failure(cacheName, "its data key " + file + " cannot be read: " + e.getMessage());
     }
     if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-      throw Keyring.failure(cacheName, file + " is not a tiercache data key file");
+      throw Keyring.failure(cacheName, file + " is not a tiercache data key file, or is damaged");
     }
+    String last = lines.get(lines.size() - 1);
+    if (!last.equals("crc " + crc(lines.subList(0, lines.size() - 1)))) {
+      throw Keyring.failure(cacheName, file + " is damaged (its checksum does not match); without it the cache's"
+          + " records cannot be read: restore the file from where you keep its copies");
+    }
+    lines = lines.subList(0, lines.size() - 1);
     String id = null;
     String wrappedBy = null;
     String wrapped = null;
@@ -154,8 +161,8 @@ final class DataKeys {
     }
     SecretKey kek = keyring.key(wrappedBy);
     if (kek == null) {
-      throw Keyring.failure(cacheName, "its data key is wrapped with master key '" + wrappedBy + "', which the"
-          + " keyring lacks (it has: " + keyring.ids() + "); add that key to encryption.keys");
+      throw Keyring.failure(cacheName, "its data key (" + file + ") is wrapped with master key '" + wrappedBy
+          + "', which the keyring lacks (it has: " + keyring.ids() + "); add that key to encryption.keys");
     }
     byte[] sealedSecret;
     try {
@@ -173,8 +180,8 @@ final class DataKeys {
       SecretKey key = keyring.key(kekId);
       if (key == null) {
         throw Keyring.failure(cacheName, "records were written with master key '" + kekId + "', which the keyring"
-            + " lacks (it has: " + keyring.ids() + "); add it back to encryption.keys, at least until"
-            + " 'tiercache rekey' has rewritten those records");
+            + " lacks (it has: " + keyring.ids() + "; as " + file + " says); add it back to encryption.keys, at"
+            + " least until 'tiercache rekey' has rewritten those records");
       }
       if (!check(recordKey(key, secret)).equals(checks.get(number.getKey()))) {
         throw Keyring.failure(cacheName, "master key '" + kekId + "' in the keyring is not the key records were"
@@ -248,6 +255,8 @@ final class DataKeys {
     text.append("secret ").append(wrappedBy).append(' ').append(wrapped).append('\n');
     numbers.forEach((number, kekId) -> text.append("key ").append(number).append(' ').append(kekId).append(' ')
         .append(checks.get(number)).append('\n'));
+    String checksum = crc(List.of(text.toString().split("\n"))); // before "crc " is appended to the text
+    text.append("crc ").append(checksum).append('\n');
     try {
       Path directory = file.toAbsolutePath().getParent();
       io.tiercache.persistence.StoreDirectory.createPrivateDirectories(directory);
@@ -288,6 +297,15 @@ final class DataKeys {
     } catch (IOException e) {
       throw new TierUnavailableException("Cannot destroy the data key " + file + ": " + e, e);
     }
+  }
+
+  private static String crc(List<String> lines) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    for (String line : lines) {
+      crc.update(line.getBytes(StandardCharsets.US_ASCII));
+      crc.update('\n');
+    }
+    return Long.toHexString(crc.getValue());
   }
 
   private static void forceDirectory(Path directory) {
