@@ -17,7 +17,23 @@ final class Progress implements AutoCloseable {
   Progress(PrintWriter err, String label) {
     this.err = err;
     this.label = label;
-    this.shown = System.console() != null && !Boolean.getBoolean("tiercache.cli.quiet");
+    this.shown = onTerminal() && !Boolean.getBoolean("tiercache.cli.quiet");
+  }
+
+  /**
+   * True when standard error is a terminal: up to JDK 21 {@code System.console()} is null otherwise; from JDK 22
+   * it is not, and {@code Console.isTerminal()} (looked up, since this builds for 17) says.
+   */
+  private static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException olderJdk) {
+      return true;
+    }
   }
 
   /** Counts one more unit of work. */

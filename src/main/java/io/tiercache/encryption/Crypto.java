@@ -81,11 +81,18 @@ final class Crypto {
    * ciphertext and its tag. {@code out} must have room for {@link #NONCE_BYTES} + length + {@link #TAG_BYTES}.
    */
   static void seal(SecretKey key, byte[] aad, byte[] plain, int offset, int length, byte[] out, int outOffset) {
+    seal(key, new byte[][] {aad}, plain, offset, length, out, outOffset);
+  }
+
+  /** As {@link #seal(SecretKey, byte[], byte[], int, int, byte[], int)}, the associated data given in parts. */
+  static void seal(SecretKey key, byte[][] aad, byte[] plain, int offset, int length, byte[] out, int outOffset) {
     random(out, outOffset, NONCE_BYTES);
     Cipher cipher = CIPHERS.get();
     try {
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, out, outOffset, NONCE_BYTES));
-      cipher.updateAAD(aad);
+      for (byte[] part : aad) {
+        cipher.updateAAD(part);
+      }
       cipher.doFinal(plain, offset, length, out, outOffset + NONCE_BYTES);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM failed: " + e.getMessage(), e);
@@ -94,6 +101,11 @@ final class Crypto {
 
   /** Decrypts what {@link #seal} wrote at {@code offset}; returns null when it fails authentication. */
   static byte[] open(SecretKey key, byte[] aad, byte[] sealed, int offset) {
+    return open(key, new byte[][] {aad}, sealed, offset);
+  }
+
+  /** As {@link #open(SecretKey, byte[], byte[], int)}, the associated data given in parts. */
+  static byte[] open(SecretKey key, byte[][] aad, byte[] sealed, int offset) {
     int length = sealed.length - offset - NONCE_BYTES;
     if (length < TAG_BYTES) {
       return null;
@@ -101,7 +113,9 @@ final class Crypto {
     Cipher cipher = CIPHERS.get();
     try {
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, sealed, offset, NONCE_BYTES));
-      cipher.updateAAD(aad);
+      for (byte[] part : aad) {
+        cipher.updateAAD(part);
+      }
       return cipher.doFinal(sealed, offset + NONCE_BYTES, length);
     } catch (AEADBadTagException notAuthentic) {
       return null;
