@@ -47,6 +47,13 @@ public final class CacheEncryption implements StoreProtection {
 
   @Override
   public ByteStore protect(ByteStore store, String name) {
+    return open(store, name).store;
+  }
+
+  /** A store wrapped, with the data key it was opened with. */
+  private record Opened(ProtectedStore store, DataKeys keys) { }
+
+  private Opened open(ByteStore store, String name) {
     Marker marker = Marker.parse(store.get(ProtectedStore.MARKER_KEY));
     boolean hasRecords = hasRecords(store);
     if (marker != null && hasRecords && marker.hashedKeys != settings.hashKeys()) {
@@ -62,8 +69,8 @@ public final class CacheEncryption implements StoreProtection {
     recordLocation();
     boolean mixed = marker == null ? hasRecords : marker.mixed && hasRecords;
     Marker current = new Marker(keys.id, settings.hashKeys(), mixed);
-    return ProtectedStore.wrap(store, new RecordCipher(cacheName, keys, keyring, settings.hashKeys(), mixed,
-        current.bytes()));
+    return new Opened(ProtectedStore.wrap(store, new RecordCipher(cacheName, keys, keyring, settings.hashKeys(),
+        mixed, current.bytes())), keys);
   }
 
   /**
@@ -74,10 +81,8 @@ public final class CacheEncryption implements StoreProtection {
    * @return how many records were sealed again
    */
   public long rekey(ByteStore store, String name) {
-    ProtectedStore sealed = (ProtectedStore) protect(store, name);
-    Keyring keyring = Keyring.load(settings, cacheName);
-    DataKeys keys = DataKeys.open(dataKeyFile, cacheName, keyring, null, false);
-    return sealed.resealAll(new Marker(keys.id, settings.hashKeys(), false).bytes());
+    Opened opened = open(store, name);
+    return opened.store.resealAll(new Marker(opened.keys.id, settings.hashKeys(), false).bytes());
   }
 
   /**

@@ -267,7 +267,7 @@ final class DataKeys {
         channel.force(true);
       }
       Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      forceDirectory(directory);
+      io.tiercache.tier.DirectorySync.force(directory);
     } catch (IOException | UnsupportedOperationException e) {
       throw new TierUnavailableException("Cannot write the data key " + file + ": " + e, e);
     }
@@ -292,7 +292,7 @@ final class DataKeys {
         channel.force(true);
       }
       Files.delete(file);
-      forceDirectory(file.toAbsolutePath().getParent());
+      io.tiercache.tier.DirectorySync.force(file.toAbsolutePath().getParent());
       return true;
     } catch (IOException e) {
       throw new TierUnavailableException("Cannot destroy the data key " + file + ": " + e, e);
@@ -308,11 +308,4 @@ final class DataKeys {
     return Long.toHexString(crc.getValue());
   }
 
-  private static void forceDirectory(Path directory) {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException notSupported) {
-      // some file systems cannot sync a directory
-    }
-  }
 }

@@ -390,12 +390,7 @@ final class RedoLog implements AutoCloseable {
       if (current != null) {
         current.force(true);
       }
-      try (FileChannel directory = FileChannel.open(base.toAbsolutePath().getParent(),
-          java.nio.file.StandardOpenOption.READ)) {
-        directory.force(true);
-      } catch (IOException notSupported) {
-        // some file systems cannot sync a directory; the file itself is synced
-      }
+      io.tiercache.tier.DirectorySync.force(base.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new TierException("Cannot force the MapDB log of " + base + " to the disk: " + e, e);
     }
