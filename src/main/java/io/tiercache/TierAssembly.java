@@ -172,7 +172,9 @@ final class TierAssembly {
     try {
       Tier<K> tier = RedisTiers.open(redis, in.cacheName, registry -> serializerDecorator.apply(new KryoSerializer(
           registry, ClassAllowlist.of(settings.allowlist()), in.classLoader, "cache '" + in.cacheName + "'")),
-          in.clock, in.listenerFor(TierNames.REDIS), nearCache, redis.events());
+          in.clock, in.listenerFor(TierNames.REDIS), nearCache, redis.events(),
+          io.tiercache.encryption.CacheEncryption.sharedOf(settings.encryption(), in.cacheName,
+              redis.namespace()));
       if (settings.transientStore()) {
         try {
           tier.clear(); // transient: the cache starts empty, here for every process sharing the namespace

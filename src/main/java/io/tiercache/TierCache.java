@@ -244,6 +244,19 @@ public final class TierCache<K, V> implements Cache<K, V> {
     }
   }
 
+  /**
+   * Clears the cache and destroys the keys its tiers keep beside their records (crypto-shredding of a shared
+   * store), as {@code destroyCache} does before closing it.
+   */
+  boolean clearAndDestroyKeys() {
+    clear();
+    try {
+      return context.tier.destroyKeys();
+    } catch (TierException e) {
+      throw storageFailure(e);
+    }
+  }
+
   @Override
   public <C extends Configuration<K, V>> C getConfiguration(Class<C> type) {
     if (type.isInstance(configuration)) {

@@ -179,7 +179,10 @@ public final class TierCacheManager implements CacheManager {
     Objects.requireNonNull(cacheName, "cacheName");
     TierCache<?, ?> cache = caches.get(cacheName);
     if (cache != null) {
-      cache.clear();
+      if (cache.clearAndDestroyKeys()) {
+        LOG.info("Destroyed the data key cache '{}' kept in its shared store: copies of its encrypted records"
+            + " can no longer be read", cacheName);
+      }
       cache.close();
     } else {
       destroyStored(cacheName);

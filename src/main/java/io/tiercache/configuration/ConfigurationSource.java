@@ -415,10 +415,6 @@ public final class ConfigurationSource {
       throw invalid(section.getValue("encryption.primary").origin(), "encryption.primary", "of cache '" + cacheName
           + "' is '" + primary + "'; it must name one of encryption.keys " + keys.keySet());
     }
-    if (tiers.contains("redis")) {
-      throw invalid(section.getValue("encryption.enabled").origin(), "encryption.enabled", "of cache '"
-          + cacheName + "': the redis tier does not encrypt yet; only mapdb and rocksdb do");
-    }
     return new io.tiercache.encryption.EncryptionSettings(true, primary, keys,
         string(section, "encryption.keystore-password").trim(), bool(section, "encryption.hash-keys"),
         string(section, "encryption.data-keys").trim());

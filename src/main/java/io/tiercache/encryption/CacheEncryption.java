@@ -2,6 +2,8 @@ package io.tiercache.encryption;
 
 import io.tiercache.tier.serialized.ByteStore;
 import io.tiercache.tier.serialized.ProtectedStore;
+import io.tiercache.tier.serialized.RecordProtection;
+import io.tiercache.tier.serialized.SharedProtection;
 import io.tiercache.tier.serialized.StoreProtection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,32 +19,99 @@ import java.util.Map;
  * turned on, read until rewritten or re-keyed; a store encrypted from the start refuses plain records, so none
  * can be slipped in).
  */
-public final class CacheEncryption implements StoreProtection {
+public final class CacheEncryption implements StoreProtection, SharedProtection {
 
   /** In the cache directory: where each cache's data key lives (no key material), so destroyCache finds it. */
   private static final String LOCATIONS = "data-key-locations";
 
   private final EncryptionSettings settings;
   private final String cacheName;
+  private final String binding;
   private final Path dataKeyFile;
   private final Path cacheDirectory;
 
   /**
-   * @param cacheDirectory the cache manager's directory; the data keys live beside it unless configured
+   * @param cacheDirectory the cache manager's directory; the data keys live beside it unless configured (null
+   *     for a cache whose only store is shared, and keeps its data key itself)
    */
   public CacheEncryption(EncryptionSettings settings, String cacheName, Path cacheDirectory) {
+    this(settings, cacheName, cacheDirectory, cacheName);
+  }
+
+  /**
+   * @param binding what records and the data key are bound to (their associated data): the cache's name, or for
+   *     a shared store its namespace, which every process sharing it names alike whatever it calls the cache
+   */
+  private CacheEncryption(EncryptionSettings settings, String cacheName, Path cacheDirectory, String binding) {
     this.settings = settings;
     this.cacheName = cacheName;
+    this.binding = binding;
     this.cacheDirectory = cacheDirectory;
-    Path keys = settings.dataKeys().isEmpty()
-        ? cacheDirectory.toAbsolutePath().resolveSibling(cacheDirectory.getFileName() + ".keys")
-        : Path.of(settings.dataKeys());
-    this.dataKeyFile = DataKeys.file(keys, cacheName);
+    Path keys = !settings.dataKeys().isEmpty() ? Path.of(settings.dataKeys())
+        : cacheDirectory == null ? null // a shared store's: its data key lives in the store
+        : cacheDirectory.toAbsolutePath().resolveSibling(cacheDirectory.getFileName() + ".keys");
+    this.dataKeyFile = keys == null ? null : DataKeys.file(keys, cacheName);
   }
 
   /** Returns the protection of a cache's stores: encryption when its settings enable it, else none. */
   public static StoreProtection of(EncryptionSettings settings, String cacheName, Path cacheDirectory) {
     return settings.enabled() ? new CacheEncryption(settings, cacheName, cacheDirectory) : StoreProtection.NONE;
+  }
+
+  /**
+   * Returns the protection of a cache's shared store (Redis), which keeps its data key in the store itself:
+   * encryption when the settings enable it, else none.
+   */
+  public static SharedProtection sharedOf(EncryptionSettings settings, String cacheName, String namespace) {
+    return settings.enabled() ? new CacheEncryption(settings, cacheName, null, "shared\0" + namespace)
+        : SharedProtection.NONE;
+  }
+
+  /**
+   * Opens the encryption of a shared store: its marker and data key are kept in the store, created by the first
+   * process to open it encrypted, so every process holding a master key that wrapped the data key reads the
+   * same records. A store that already holds plain records is refused rather than converted: processes that
+   * still write plain records into it would be undetectable.
+   */
+  @Override
+  public RecordProtection protect(SharedProtection.Items items, String name) {
+    Marker marker = Marker.parse(items.get(SharedProtection.Items.MARKER));
+    if (marker == null && items.hasRecords()) {
+      throw Keyring.failure(cacheName, name + " holds records written without encryption, which a shared store"
+          + " cannot convert in place; clear them (cache.clear() in a process without encryption) or give the"
+          + " cache another redis.namespace");
+    }
+    if (marker != null && marker.hashedKeys != settings.hashKeys()) {
+      throw Keyring.failure(cacheName, name + " is shared with encryption.hash-keys = " + marker.hashedKeys
+          + "; every process sharing it must use the same");
+    }
+    Keyring keyring = Keyring.load(settings, cacheName);
+    DataKeys keys = DataKeys.openShared(items, name, cacheName, binding, keyring,
+        marker == null ? null : marker.id);
+    Marker current = new Marker(keys.id, settings.hashKeys(), false);
+    if (marker == null && !items.putIfAbsent(SharedProtection.Items.MARKER, current.bytes())) {
+      Marker other = Marker.parse(items.get(SharedProtection.Items.MARKER));
+      if (!current.equals(other)) {
+        throw Keyring.failure(cacheName, name + " was set up at the same moment by another process with other"
+            + " encryption settings (" + other + "); every process sharing it must use the same");
+      }
+    }
+    return new RecordCipher(binding, keys, keyring, settings.hashKeys(), false, current.bytes(),
+        () -> DataKeys.reread(items, name, cacheName, binding, keyring));
+  }
+
+  /**
+   * Destroys the data key a shared store keeps (crypto-shredding), and its marker, so the store starts afresh.
+   * Copies of the records made before (a snapshot of the server) can no longer be read; copies of the data
+   * key itself the server kept (its own snapshots and append-only file) are beyond reach: see the README.
+   *
+   * @return true when there was one
+   */
+  @Override
+  public boolean destroy(SharedProtection.Items items) {
+    boolean destroyed = items.delete(SharedProtection.Items.DATA_KEY);
+    items.delete(SharedProtection.Items.MARKER);
+    return destroyed;
   }
 
   @Override
@@ -70,7 +139,7 @@ public final class CacheEncryption implements StoreProtection {
     boolean mixed = marker == null ? hasRecords : marker.mixed && hasRecords;
     Marker current = new Marker(keys.id, settings.hashKeys(), mixed);
     return new Opened(ProtectedStore.wrap(store, new RecordCipher(cacheName, keys, keyring, settings.hashKeys(),
-        mixed, current.bytes())), keys);
+        mixed, current.bytes(), null)), keys);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.tiercache.encryption;
 
 import io.tiercache.tier.TierUnavailableException;
+import io.tiercache.tier.serialized.SharedProtection;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -43,17 +44,16 @@ final class DataKeys {
   /** Record key numbers to master key ids. */
   final Map<Integer, String> numbers;
   private final Map<Integer, String> checks;
-  private final String wrappedBy;
-  private final String wrapped;
+  /** Master key ids to the secret wrapped by that key: one in a file, one per writing key when shared. */
+  private final Map<String, String> wraps;
 
   private DataKeys(String id, byte[] secret, Map<Integer, String> numbers, Map<Integer, String> checks,
-      String wrappedBy, String wrapped) {
+      Map<String, String> wraps) {
     this.id = id;
     this.secret = secret;
     this.numbers = numbers;
     this.checks = checks;
-    this.wrappedBy = wrappedBy;
-    this.wrapped = wrapped;
+    this.wraps = wraps;
   }
 
   /** Returns the file of a cache's data key in {@code directory}. */
@@ -80,21 +80,78 @@ final class DataKeys {
       fresh.save(file);
       return fresh;
     }
-    DataKeys stored = read(file, cacheName, keyring);
+    DataKeys stored = parse(readLines(file, cacheName), file.toString(), cacheName, cacheName, keyring, true);
     if (storeId != null && !storeId.equals(stored.id)) {
       if (storeHasRecords) {
         throw Keyring.failure(cacheName, "its store was encrypted with data key " + storeId + ", but " + file
             + " holds data key " + stored.id + " (a data-key directory of another installation?)");
       }
     }
-    DataKeys current = stored.withPrimary(cacheName, keyring);
+    DataKeys current = stored.withPrimary(cacheName, keyring, false);
     if (current != stored) {
       current.save(file);
     }
     return current;
   }
 
-  private static DataKeys create(String cacheName, Keyring keyring) {
+  /**
+   * Opens the data key a shared store keeps beside its records ({@link SharedProtection.Items#DATA_KEY}),
+   * creating it when there is none, and adds the primary key to it. Every process sharing the store adds its
+   * primary the same way, through compare-and-set, so none undoes another's; the secret stays wrapped by every
+   * master key that writes, so a process holding any of them can open it. Record key numbers whose master key
+   * this process lacks are kept for the others and skipped here: their records read as absent in this process.
+   *
+   * @param storeId the id the store's marker names, or null when the store has no marker yet
+   * @param name the store, for messages
+   */
+  static DataKeys openShared(SharedProtection.Items items, String name, String cacheName, String binding,
+      Keyring keyring, String storeId) {
+    String source = "the data key kept in " + name;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      byte[] stored = items.get(SharedProtection.Items.DATA_KEY);
+      if (stored == null) {
+        if (storeId != null) {
+          throw Keyring.failure(cacheName, "its records in " + name + " are encrypted with a data key that is gone"
+              + " (the cache was destroyed); they cannot be read by anyone. Clear the cache's keys in the server"
+              + " to start empty.");
+        }
+        DataKeys fresh = create(binding, keyring);
+        if (items.putIfAbsent(SharedProtection.Items.DATA_KEY, fresh.bytes())) {
+          return fresh;
+        }
+        continue; // another process created it first: use theirs
+      }
+      DataKeys current = parse(lines(stored), source, cacheName, binding, keyring, false);
+      if (storeId != null && !storeId.equals(current.id)) {
+        throw Keyring.failure(cacheName, "its records in " + name + " name data key " + storeId + ", but " + source
+            + " is data key " + current.id + " (damaged, or written by hand)");
+      }
+      DataKeys updated = current.withPrimary(binding, keyring, true);
+      if (updated == current
+          || items.replace(SharedProtection.Items.DATA_KEY, stored, updated.bytes())) {
+        return updated;
+      }
+    }
+    throw Keyring.failure(cacheName, source + " kept changing while this process tried to add its primary key");
+  }
+
+  /** Reads the shared data key again, for the record key numbers other processes added since. */
+  static DataKeys reread(SharedProtection.Items items, String name, String cacheName, String binding,
+      Keyring keyring) {
+    byte[] stored = items.get(SharedProtection.Items.DATA_KEY);
+    return stored == null ? null : parse(lines(stored), "the data key kept in " + name, cacheName, binding,
+        keyring, false);
+  }
+
+  private static List<String> lines(byte[] stored) {
+    return List.of(new String(stored, StandardCharsets.US_ASCII).split("\n"));
+  }
+
+  private byte[] bytes() {
+    return text().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static DataKeys create(String binding, Keyring keyring) {
     byte[] idBytes = new byte[8];
     Crypto.random(idBytes, 0, idBytes.length);
     byte[] secret = new byte[32];
@@ -103,38 +160,49 @@ final class DataKeys {
     String primary = keyring.primary();
     Map<Integer, String> numbers = new TreeMap<>(Map.of(1, primary));
     Map<Integer, String> checks = new TreeMap<>(Map.of(1, check(recordKey(keyring.key(primary), secret))));
-    return new DataKeys(id, secret, numbers, checks, primary, wrap(cacheName, id, primary, keyring, secret));
+    return new DataKeys(id, secret, numbers, checks,
+        new TreeMap<>(Map.of(primary, wrap(binding, id, primary, keyring, secret))));
   }
 
-  private static String wrap(String cacheName, String id, String kekId, Keyring keyring, byte[] secret) {
+  /** @param binding what the wrapped secret is bound to: the cache's name, or a shared store's namespace */
+  private static String wrap(String binding, String id, String kekId, Keyring keyring, byte[] secret) {
     byte[] out = new byte[Crypto.NONCE_BYTES + secret.length + Crypto.TAG_BYTES];
-    Crypto.seal(keyring.key(kekId), wrapAad(cacheName, id, kekId), secret, 0, secret.length, out, 0);
+    Crypto.seal(keyring.key(kekId), wrapAad(binding, id, kekId), secret, 0, secret.length, out, 0);
     return Base64.getEncoder().encodeToString(out);
   }
 
-  private static byte[] wrapAad(String cacheName, String id, String kekId) {
-    return Crypto.utf8("tiercache-data-key\0" + cacheName + "\0" + id + "\0" + kekId);
+  private static byte[] wrapAad(String binding, String id, String kekId) {
+    return Crypto.utf8("tiercache-data-key\0" + binding + "\0" + id + "\0" + kekId);
   }
 
-  private static DataKeys read(Path file, String cacheName, Keyring keyring) {
-    List<String> lines;
+  private static List<String> readLines(Path file, String cacheName) {
     try {
-      lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+      return Files.readAllLines(file, StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw Keyring.failure(cacheName, "its data key " + file + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * Reads a data key and checks it against the keyring.
+   *
+   * @param source names where it was read, for messages
+   * @param strict true to refuse one naming a master key the keyring lacks; false (a shared store, whose other
+   *     processes may hold keys this one lacks) to need only one master key that unwraps the secret
+   */
+  private static DataKeys parse(List<String> lines, String source, String cacheName, String binding,
+      Keyring keyring, boolean strict) {
     if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-      throw Keyring.failure(cacheName, file + " is not a tiercache data key file, or is damaged");
+      throw Keyring.failure(cacheName, source + " is not a tiercache data key, or is damaged");
     }
     String last = lines.get(lines.size() - 1);
     if (!last.equals("crc " + crc(lines.subList(0, lines.size() - 1)))) {
-      throw Keyring.failure(cacheName, file + " is damaged (its checksum does not match); without it the cache's"
-          + " records cannot be read: restore the file from where you keep its copies");
+      throw Keyring.failure(cacheName, source + " is damaged (its checksum does not match); without it the cache's"
+          + " records cannot be read: restore it from where you keep its copies");
     }
     lines = lines.subList(0, lines.size() - 1);
     String id = null;
-    String wrappedBy = null;
-    String wrapped = null;
+    Map<String, String> wraps = new TreeMap<>();
     Map<Integer, String> numbers = new TreeMap<>();
     Map<Integer, String> checks = new TreeMap<>();
     for (String line : lines.subList(1, lines.size())) {
@@ -142,10 +210,7 @@ final class DataKeys {
       try {
         switch (parts[0]) {
           case "id" -> id = parts[1];
-          case "secret" -> {
-            wrappedBy = parts[1];
-            wrapped = parts[2];
-          }
+          case "secret" -> wraps.put(parts[1], parts[2]);
           case "key" -> {
             numbers.put(Integer.parseInt(parts[1]), parts[2]);
             checks.put(Integer.parseInt(parts[1]), parts[3]);
@@ -153,49 +218,70 @@ final class DataKeys {
           default -> { }
         }
       } catch (RuntimeException e) {
-        throw Keyring.failure(cacheName, file + " is damaged: a line is malformed");
+        throw Keyring.failure(cacheName, source + " is damaged: a line is malformed");
       }
     }
-    if (id == null || wrapped == null || numbers.isEmpty()) {
-      throw Keyring.failure(cacheName, file + " is incomplete (it lacks its id, secret or keys)");
+    if (id == null || wraps.isEmpty() || numbers.isEmpty()) {
+      throw Keyring.failure(cacheName, source + " is incomplete (it lacks its id, secret or keys)");
     }
-    SecretKey kek = keyring.key(wrappedBy);
-    if (kek == null) {
-      throw Keyring.failure(cacheName, "its data key (" + file + ") is wrapped with master key '" + wrappedBy
-          + "', which the keyring lacks (it has: " + keyring.ids() + "); add that key to encryption.keys");
-    }
-    byte[] sealedSecret;
-    try {
-      sealedSecret = Base64.getDecoder().decode(wrapped);
-    } catch (IllegalArgumentException e) {
-      throw Keyring.failure(cacheName, file + " is damaged: its secret is not base64");
-    }
-    byte[] secret = Crypto.open(kek, wrapAad(cacheName, id, wrappedBy), sealedSecret, 0);
-    if (secret == null) {
-      throw Keyring.failure(cacheName, "master key '" + wrappedBy + "' in the keyring is not the key its data key"
-          + " was wrapped with (a wrong key under that id), or " + file + " is damaged");
-    }
+    byte[] secret = unwrap(wraps, source, cacheName, binding, id, keyring);
     for (Map.Entry<Integer, String> number : numbers.entrySet()) {
       String kekId = number.getValue();
       SecretKey key = keyring.key(kekId);
       if (key == null) {
+        if (!strict) {
+          continue; // another process's key: its records read as absent here
+        }
         throw Keyring.failure(cacheName, "records were written with master key '" + kekId + "', which the keyring"
-            + " lacks (it has: " + keyring.ids() + "; as " + file + " says); add it back to encryption.keys, at"
+            + " lacks (it has: " + keyring.ids() + "; as " + source + " says); add it back to encryption.keys, at"
             + " least until 'tiercache rekey' has rewritten those records");
       }
       if (!check(recordKey(key, secret)).equals(checks.get(number.getKey()))) {
         throw Keyring.failure(cacheName, "master key '" + kekId + "' in the keyring is not the key records were"
-            + " written with (a wrong key under that id), or " + file + " is damaged");
+            + " written with (a wrong key under that id), or " + source + " is damaged");
       }
     }
-    return new DataKeys(id, secret, numbers, checks, wrappedBy, wrapped);
+    return new DataKeys(id, secret, numbers, checks, wraps);
   }
 
-  /** The same data key, with the secret wrapped by the primary and a record key number for the primary. */
-  private DataKeys withPrimary(String cacheName, Keyring keyring) {
+  /** The secret, unwrapped by the first master key of the keyring that wrapped it. */
+  private static byte[] unwrap(Map<String, String> wraps, String source, String cacheName, String binding,
+      String id, Keyring keyring) {
+    for (Map.Entry<String, String> wrap : wraps.entrySet()) {
+      String wrappedBy = wrap.getKey();
+      SecretKey kek = keyring.key(wrappedBy);
+      if (kek == null) {
+        continue;
+      }
+      byte[] sealedSecret;
+      try {
+        sealedSecret = Base64.getDecoder().decode(wrap.getValue());
+      } catch (IllegalArgumentException e) {
+        throw Keyring.failure(cacheName, source + " is damaged: its secret is not base64");
+      }
+      byte[] secret = Crypto.open(kek, wrapAad(binding, id, wrappedBy), sealedSecret, 0);
+      if (secret == null) {
+        throw Keyring.failure(cacheName, "master key '" + wrappedBy + "' in the keyring is not the key its data key"
+            + " was wrapped with (a wrong key under that id), or " + source + " is damaged");
+      }
+      return secret;
+    }
+    String named = wraps.size() == 1 ? "master key '" + wraps.keySet().iterator().next() + "'"
+        : "master keys " + wraps.keySet();
+    throw Keyring.failure(cacheName, "its data key (" + source + ") is wrapped with " + named
+        + ", which the keyring lacks (it has: " + keyring.ids() + "); add one of them to encryption.keys");
+  }
+
+  /**
+   * The same data key, with the secret wrapped by the primary and a record key number for the primary.
+   *
+   * @param keepWraps true to keep the secret wrapped by the other keys too (shared by processes whose keyrings
+   *     differ); false to keep only the primary's wrap
+   */
+  private DataKeys withPrimary(String binding, Keyring keyring, boolean keepWraps) {
     String primary = keyring.primary();
     boolean numbered = numbers.containsValue(primary);
-    if (numbered && wrappedBy.equals(primary)) {
+    if (numbered && wraps.containsKey(primary) && (keepWraps || wraps.size() == 1)) {
       return this;
     }
     Map<Integer, String> newNumbers = new TreeMap<>(numbers);
@@ -203,12 +289,15 @@ final class DataKeys {
     if (!numbered) {
       int next = newNumbers.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
       if (next > 255) {
-        throw Keyring.failure(cacheName, "its data key has numbered 255 master keys; run 'tiercache rekey'");
+        throw Keyring.failure(binding, "its data key has numbered 255 master keys; run 'tiercache rekey'");
       }
       newNumbers.put(next, primary);
       newChecks.put(next, check(recordKey(keyring.key(primary), secret)));
     }
-    return new DataKeys(id, secret, newNumbers, newChecks, primary, wrap(cacheName, id, primary, keyring, secret));
+    Map<String, String> newWraps = keepWraps ? new TreeMap<>(wraps) : new TreeMap<>();
+    newWraps.put(primary, wraps.containsKey(primary) ? wraps.get(primary)
+        : wrap(binding, id, primary, keyring, secret));
+    return new DataKeys(id, secret, newNumbers, newChecks, newWraps);
   }
 
   /** The same data key, listing only the record key numbers still in use (after a rekey). */
@@ -217,7 +306,7 @@ final class DataKeys {
     Map<Integer, String> newChecks = new TreeMap<>(checks);
     newNumbers.keySet().retainAll(used);
     newChecks.keySet().retainAll(used);
-    return new DataKeys(id, secret, newNumbers, newChecks, wrappedBy, wrapped);
+    return new DataKeys(id, secret, newNumbers, newChecks, wraps);
   }
 
   /** The number records are written with now: the primary's. */
@@ -248,15 +337,21 @@ final class DataKeys {
     return secret;
   }
 
-  /** Writes the file whole or not at all, owner-only, forced to the disk. */
-  void save(Path file) {
+  /** The data key as its file holds it, checksum line last. */
+  private String text() {
     StringBuilder text = new StringBuilder(HEADER).append('\n');
     text.append("id ").append(id).append('\n');
-    text.append("secret ").append(wrappedBy).append(' ').append(wrapped).append('\n');
+    wraps.forEach((kekId, wrapped) -> text.append("secret ").append(kekId).append(' ').append(wrapped)
+        .append('\n'));
     numbers.forEach((number, kekId) -> text.append("key ").append(number).append(' ').append(kekId).append(' ')
         .append(checks.get(number)).append('\n'));
     String checksum = crc(List.of(text.toString().split("\n"))); // before "crc " is appended to the text
-    text.append("crc ").append(checksum).append('\n');
+    return text.append("crc ").append(checksum).append('\n').toString();
+  }
+
+  /** Writes the file whole or not at all, owner-only, forced to the disk. */
+  void save(Path file) {
+    String text = text();
     try {
       Path directory = file.toAbsolutePath().getParent();
       io.tiercache.persistence.StoreDirectory.createPrivateDirectories(directory);

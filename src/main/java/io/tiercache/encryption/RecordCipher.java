@@ -1,7 +1,10 @@
 package io.tiercache.encryption;
 
 import io.tiercache.tier.serialized.RecordProtection;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.Map;
 import javax.crypto.SecretKey;
 
@@ -24,25 +27,67 @@ final class RecordCipher implements RecordProtection {
 
   static final byte SEALED = 0x45;
   private static final int HEADER = 2;
+  /** At most one re-read of a shared data key per second, however many unknown records arrive. */
+  private static final long REREAD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   private final byte[] aadPrefix;
-  private final Map<Integer, SecretKey> keys = new HashMap<>();
+  private final Map<Integer, SecretKey> keys = new ConcurrentHashMap<>();
+  private final Keyring keyring;
+  private final Supplier<DataKeys> reread;  // null unless other processes may add record key numbers
+  private final AtomicLong rereadAt = new AtomicLong(System.nanoTime() - REREAD_NANOS);
   private final int primary;
   private final SecretKey primaryKey;
   private final byte[] indexKey;     // null unless keys are hashed
   private final boolean acceptPlain;
   private final byte[] marker;
+  private final byte[] secretOf;     // the data key's secret: a re-read data key must be the same one
 
+  /**
+   * @param reread reads the data key again when a record names a key number this cipher does not know (a
+   *     shared store, where another process may have added its primary since), or null
+   */
   RecordCipher(String cacheName, DataKeys dataKeys, Keyring keyring, boolean hashKeys, boolean acceptPlain,
-      byte[] marker) {
+      byte[] marker, Supplier<DataKeys> reread) {
     this.aadPrefix = Crypto.utf8("tiercache-record\0" + cacheName + "\0");
-    dataKeys.numbers.forEach((number, kekId) -> keys.put(number,
-        DataKeys.recordKey(keyring.key(kekId), dataKeys.secret())));
+    this.keyring = keyring;
+    this.reread = reread;
+    learn(dataKeys);
     this.primary = dataKeys.primaryNumber(keyring);
     this.primaryKey = keys.get(primary);
     this.indexKey = hashKeys ? dataKeys.indexKey() : null;
     this.acceptPlain = acceptPlain;
     this.marker = marker;
+    this.secretOf = dataKeys.secret();
+  }
+
+  /** Adds the record keys of every number whose master key the keyring holds (others stay unreadable here). */
+  private void learn(DataKeys dataKeys) {
+    dataKeys.numbers.forEach((number, kekId) -> {
+      SecretKey kek = keyring.key(kekId);
+      if (kek != null) {
+        keys.putIfAbsent(number, DataKeys.recordKey(kek, dataKeys.secret()));
+      }
+    });
+  }
+
+  /** The record key of a number, re-reading a shared data key (at most once a second) for one unknown. */
+  private SecretKey keyOf(int number) {
+    SecretKey key = keys.get(number);
+    if (key != null || reread == null) {
+      return key;
+    }
+    long last = rereadAt.get();
+    if (System.nanoTime() - last >= REREAD_NANOS && rereadAt.compareAndSet(last, System.nanoTime())) {
+      try {
+        DataKeys fresh = reread.get();
+        if (fresh != null && Arrays.equals(fresh.secret(), secretOf)) {
+          learn(fresh);
+        }
+      } catch (RuntimeException unreadable) {
+        // the shared data key cannot be read now: the record reads as absent, the next one tries again
+      }
+    }
+    return keys.get(number);
   }
 
   private byte[][] aad(byte[] storedKey) {
@@ -77,7 +122,7 @@ final class RecordCipher implements RecordProtection {
     if (stored.length < HEADER + Crypto.NONCE_BYTES + Crypto.TAG_BYTES) {
       return null;
     }
-    SecretKey key = keys.get(stored[1] & 0xFF);
+    SecretKey key = keyOf(stored[1] & 0xFF);
     if (key == null) {
       return null;
     }
@@ -103,6 +148,11 @@ final class RecordCipher implements RecordProtection {
   @Override
   public int overhead(byte[] keyBytes) {
     return HEADER + Crypto.NONCE_BYTES + Crypto.TAG_BYTES + (indexKey == null ? 0 : 4 + keyBytes.length);
+  }
+
+  @Override
+  public boolean hidesKeys() {
+    return indexKey != null;
   }
 
   @Override

@@ -361,6 +361,15 @@ public final class CompositeTier<K> implements Tier<K> {
   }
 
   @Override
+  public boolean destroyKeys() {
+    boolean destroyed = false;
+    for (Tier<K> tier : tiers) {
+      destroyed |= tier.destroyKeys();
+    }
+    return destroyed;
+  }
+
+  @Override
   public void clear() {
     locks.lockAll(); // no write may move an entry into a tier already cleared
     try {

@@ -110,6 +110,17 @@ public interface Tier<K> extends AutoCloseable {
   void clear();
 
   /**
+   * Destroys the key the tier's records are encrypted with, where the tier keeps it itself beside its records
+   * (a shared store keeps its wrapped data key in the server), so that copies of the records made before can
+   * no longer be read. Called when the cache is destroyed, after {@link #clear}. The default keeps nothing.
+   *
+   * @return true when there was a key to destroy
+   */
+  default boolean destroyKeys() {
+    return false;
+  }
+
+  /**
    * Returns the engine object behind this tier if it is an instance of {@code type} (for example Caffeine's
    * {@code Cache}), or null.
    */

@@ -32,7 +32,7 @@ final class EntryScan<K> {
 
   private final RedisCalls calls;
   private final RedisKeys keys;
-  private final BiFunction<byte[], byte[], Envelope> records;
+  private final BiFunction<byte[], byte[], RedisTier.Found> records;
   private final Function<byte[], K> keyDecoder;
   private final DroppedRecords dropped;
   private final boolean missWhenUnreachable;
@@ -40,10 +40,11 @@ final class EntryScan<K> {
   private volatile long monitoredAt;
 
   /**
-   * @param records decodes a record read under some key bytes, or returns null for one to skip
+   * @param records reads a record stored under some key (the key's bytes, or their keyed hash), or returns null
+   *     for one to skip
    * @param keyDecoder decodes key bytes
    */
-  EntryScan(RedisCalls calls, RedisKeys keys, BiFunction<byte[], byte[], Envelope> records,
+  EntryScan(RedisCalls calls, RedisKeys keys, BiFunction<byte[], byte[], RedisTier.Found> records,
       Function<byte[], K> keyDecoder, DroppedRecords dropped, boolean missWhenUnreachable) {
     this.calls = calls;
     this.keys = keys;
@@ -155,13 +156,12 @@ final class EntryScan<K> {
         if (value == null || !value.hasValue()) {
           return; // removed since the scan saw it
         }
-        byte[] keyBytes = keys.keyBytesOf(redisKey);
-        Envelope envelope = records.apply(keyBytes, value.getValue());
-        if (envelope == null) {
+        RedisTier.Found found = records.apply(keys.keyBytesOf(redisKey), value.getValue());
+        if (found == null) {
           return;
         }
         try {
-          ready.add(Map.entry(keyDecoder.apply(keyBytes), envelope));
+          ready.add(Map.entry(keyDecoder.apply(found.keyBytes()), found.envelope()));
         } catch (RuntimeException undecodable) {
           // left for the processes that can read it, like an undecodable value
           dropped.logOnce("key: " + undecodable.getMessage(), "its key cannot be decoded in this process: "

@@ -62,9 +62,12 @@ final class ExpirySweep<K> {
     List<byte[]> due = calls.commands().zrangebyscore(keys.expiries(), Range.create(0, cutoff),
         Limit.create(0, 256));
     byte[] until = Long.toString(cutoff).getBytes(StandardCharsets.US_ASCII);
-    for (byte[] keyBytes : due) {
+    for (byte[] keyBytes : due) { // the keys the entries are stored under: with hidden keys, keyed hashes
       try {
-        K key = tier.decodeKey(keyBytes);
+        K key = tier.keyOf(keyBytes);
+        if (key == null) {
+          throw new IllegalStateException("gone or unreadable here"); // unindexed below, like an undecodable key
+        }
         Envelope[] expired = new Envelope[1];
         Envelope kept = tier.compute(key, (k, current) -> {
           if (current != null && current.expireAtMillis() <= cutoff) {

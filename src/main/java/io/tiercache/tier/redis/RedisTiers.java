@@ -4,6 +4,7 @@ import io.tiercache.serialization.ClassRegistry;
 import io.tiercache.serialization.Serializer;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.TierUnavailableException;
+import io.tiercache.tier.serialized.SharedProtection;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -44,22 +45,24 @@ public final class RedisTiers {
    *     expired entries the sweep removed
    * @param nearCacheEntries the near cache's bound in entries, or 0 for none
    * @param events true to publish this process's changes and hear those of others
-   * @throws TierUnavailableException naming the server and the problem when it cannot be used
+   * @param protection how the records are protected in Redis ({@link SharedProtection#NONE}: plain)
+   * @throws TierUnavailableException naming the server and the problem when it cannot be used, or what is
+   *     wrong with the protection (a missing or wrong key)
    */
   public static <K> RedisTier<K> open(RedisSettings settings, String cacheName,
       Function<ClassRegistry, Serializer> serializers, Clock clock, TierListener<? super K> listener,
-      long nearCacheEntries, boolean events) {
+      long nearCacheEntries, boolean events, SharedProtection protection) {
     RedisLink link = RedisLink.open(settings);
     RedisTier<K> tier = null;
     try {
       RedisKeys keys = new RedisKeys(settings.namespace());
       Serializer serializer = serializers.apply(ClassRegistry.shared(new RedisClassIds(link, keys)));
-      NearCache<K> near = nearCacheEntries > 0 ? new NearCache<>(nearCacheEntries) : null;
+      NearCache<Object> near = nearCacheEntries > 0 ? new NearCache<>(nearCacheEntries) : null;
       tier = new RedisTier<>(link, keys, serializer, clock, near, new LeaseKeeper(link, RENEWALS), events,
-          listener);
+          listener, protection);
       // each part is attached as soon as it exists, so that closing the tier on a later failure closes it
       if (near != null) {
-        Invalidations<K> invalidations = new Invalidations<>(link, keys, near, tier::decodeKey, TRACKING);
+        Invalidations<Object> invalidations = new Invalidations<>(link, keys, near, tier::nearKeyOf, TRACKING);
         tier.attach(invalidations);
         invalidations.start();
       }

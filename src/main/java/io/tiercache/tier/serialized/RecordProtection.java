@@ -31,4 +31,9 @@ public interface RecordProtection {
 
   /** Returns true when {@code stored} is sealed the way {@link #seal} seals now (with the current key). */
   boolean current(byte[] stored);
+
+  /** Returns true when records are stored under a keyed hash of their key ({@link #storedKey}), not the key. */
+  default boolean hidesKeys() {
+    return false;
+  }
 }

@@ -10,6 +10,7 @@ import io.tiercache.tier.Envelope;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierContractTest;
 import io.tiercache.tier.TierListener;
+import io.tiercache.tier.serialized.SharedProtection;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -30,9 +31,19 @@ class RedisTierContractTest extends TierContractTest {
   }
 
   static <K> RedisTier<K> open(RedisSettings settings, TierListener<K> listener, long nearCache) {
+    return open(settings, listener, nearCache, SharedProtection.NONE);
+  }
+
+  static <K> RedisTier<K> open(RedisSettings settings, TierListener<K> listener, long nearCache,
+      SharedProtection protection) {
     return RedisTiers.open(settings, "contract", registry -> new KryoSerializer(registry,
         ClassAllowlist.of(List.of()), () -> RedisTierContractTest.class.getClassLoader(), "test cache"),
-        new FakeClock(), listener, nearCache, true);
+        new FakeClock(), listener, nearCache, true, protection);
+  }
+
+  /** How the tiers of a test protect their records: plain here. */
+  protected SharedProtection protection() {
+    return SharedProtection.NONE;
   }
 
   protected long nearCacheEntries() {
@@ -42,13 +53,13 @@ class RedisTierContractTest extends TierContractTest {
   @Override
   protected Tier<String> createTier(TierListener<String> listener) {
     namespace = "contract-" + UUID.randomUUID();
-    return open(settings(RedisServer.shared().uri(), namespace), listener, nearCacheEntries());
+    return open(settings(RedisServer.shared().uri(), namespace), listener, nearCacheEntries(), protection());
   }
 
   @Test
   void aSecondTierOnTheSameNamespaceSeesTheFirstOnesWrites() {
     try (RedisTier<String> other = open(settings(RedisServer.shared().uri(), namespace), (k, e, c) -> { },
-        nearCacheEntries())) {
+        nearCacheEntries(), protection())) {
       tier.compute("shared", (key, current) -> new Envelope("from-first", Envelope.ETERNAL));
       assertThat(other.get("shared").value()).isEqualTo("from-first");
       other.compute("shared", (key, current) -> new Envelope(current.value() + "+second", Envelope.ETERNAL));
