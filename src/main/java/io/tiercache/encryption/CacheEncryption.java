@@ -77,8 +77,9 @@ public final class CacheEncryption implements StoreProtection, SharedProtection 
   public RecordProtection protect(SharedProtection.Items items, String name) {
     Marker marker = Marker.parse(items.get(SharedProtection.Items.MARKER));
     if (marker == null && items.hasRecords()) {
-      throw Keyring.failure(cacheName, name + " holds records written without encryption, which a shared store"
-          + " cannot convert in place; clear them (cache.clear() in a process without encryption) or give the"
+      throw Keyring.failure(cacheName, name + " holds records but no encryption marker: records written without"
+          + " encryption, which a shared store cannot convert in place, or records of a cache destroyed since"
+          + " (whose data key is gone); clear them (cache.clear() in a process without encryption) or give the"
           + " cache another redis.namespace");
     }
     if (marker != null && marker.hashedKeys != settings.hashKeys()) {

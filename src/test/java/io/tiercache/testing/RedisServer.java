@@ -96,6 +96,11 @@ public final class RedisServer implements AutoCloseable {
     launch();
   }
 
+  /** Returns the server's working directory, where SAVE writes its snapshot ({@code dump.rdb}). */
+  public Path directory() {
+    return directory;
+  }
+
   /** Runs a {@code redis-cli} command against this server and returns what it printed. */
   public String cli(String... command) {
     List<String> line = new ArrayList<>(List.of(redisBinary("redis-cli"), "-h", "127.0.0.1", "-p",
