@@ -46,7 +46,7 @@ final class HealthReport {
     for (String name : configured) {
       Tier<?> tier = running.get(name);
       tiers.add(tier == null
-          ? new TierHealth(name, false, notStarted.getOrDefault(name, "not started"), 0, 0, 0, 0, 0, 0, 0)
+          ? new TierHealth(name, false, notStarted.getOrDefault(name, "not started"), 0, 0, 0, 0, 0, 0, 0, 0, 0)
           : running(name, name, tier, lookups));
     }
     for (Map.Entry<String, Tier<?>> extra : running.entrySet()) {
@@ -66,7 +66,10 @@ final class HealthReport {
         misses = counted.misses();
       }
     }
+    // the composite's hot copies are the heap tier's: their promotions and demotions are its own
+    boolean copies = composite != null && name.equals(io.tiercache.routing.TierNames.HEAP);
     return new TierHealth(shownAs, true, tier.problem(), tier.sizeForMonitoring(), tier.bytes(), hits, misses,
-        meters.evictions(name), meters.expirations(name), tier.dropped());
+        meters.evictions(name), meters.expirations(name), tier.dropped(), copies ? composite.promotions() : 0,
+        copies ? composite.demotions() : 0);
   }
 }

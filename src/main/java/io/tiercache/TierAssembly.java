@@ -70,9 +70,49 @@ final class TierAssembly {
     /** One set of key locks per cache: its composite and its byte-storing tiers share them. */
     final KeyLocks locks = new KeyLocks(1024);
 
-    /** The listener for the tier named {@code tier}: the cache's, counting that tier's removals on the way. */
+    /** The composite, once built: its hot copies must hear what its tiers drop by themselves. */
+    final java.util.concurrent.atomic.AtomicReference<CompositeTier<K>> composite =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * The listener for the tier named {@code tier}: the cache's, counting that tier's removals on the way; a
+     * byte-storing tier's also removes the hot copy of what it drops.
+     */
     TierListener<K> listenerFor(String tier) {
-      return meters == null ? listener : meters.counting(tier, listener);
+      TierListener<K> counted = meters == null ? listener : meters.counting(tier, listener);
+      return tier.equals(TierNames.HEAP) || tier.equals(TierNames.REDIS) ? counted
+          : new ForgettingCopies<>(counted, composite);
+    }
+  }
+
+  /** Removes a composite's hot copy of each entry a tier dropped by itself, then tells the cache. */
+  private static final class ForgettingCopies<K> implements TierListener<K> {
+    private final TierListener<K> next;
+    private final java.util.concurrent.atomic.AtomicReference<CompositeTier<K>> composite;
+
+    ForgettingCopies(TierListener<K> next, java.util.concurrent.atomic.AtomicReference<CompositeTier<K>> composite) {
+      this.next = next;
+      this.composite = composite;
+    }
+
+    @Override
+    public void onRemoval(K key, io.tiercache.tier.Envelope envelope, io.tiercache.tier.RemovalCause cause) {
+      CompositeTier<K> built = composite.get();
+      if (built != null) {
+        built.forgetCopy(key);
+      }
+      next.onRemoval(key, envelope, cause);
+    }
+
+    @Override
+    public void onRemoteChange(K key, io.tiercache.tier.Envelope old, io.tiercache.tier.Envelope current,
+        long atMillis) {
+      next.onRemoteChange(key, old, current, atMillis);
+    }
+
+    @Override
+    public boolean listening() {
+      return next.listening();
     }
   }
 
@@ -145,7 +185,9 @@ final class TierAssembly {
       // configured with one tier, left with several: impossible today, but a strategy is still needed
       strategy = TypeStrategies.create(settings.strategyName(), settings.strategyOptions(), in.classLoader.get());
     }
-    return new CompositeTier<>(tiers, strategy);
+    CompositeTier<K> composite = new CompositeTier<>(tiers, strategy);
+    in.composite.set(composite);
+    return composite;
   }
 
   private static <K> Tier<K> heap(Inputs<K> in) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code stats PID}: the per-tier figures of every tiercache cache in a running JVM, read over JMX. */
 @Command(name = "stats", description = {"Shows the per-tier figures of every tiercache cache in a running JVM:"
-    + " state, entries, bytes, hits, misses, evictions, expirations and dropped records of each tier.",
+    + " state, entries, bytes, hits, misses, evictions, expirations, dropped records, promotions and demotions"
+    + " of each tier.",
     "Reads the io.tiercache:type=CacheHealth beans, over the JVM's local management agent (started on demand"
     + " through the attach API; the JVM must run as the same user) or a JMX service URL."})
 final class StatsCommand implements Callable<Integer> {
@@ -51,18 +52,19 @@ final class StatsCommand implements Callable<Integer> {
         out.println("No tiercache cache is open in that JVM.");
         return TierCacheCli.OK;
       }
-      out.printf("%-28s %-20s %-9s %-18s %9s %10s %9s %9s %8s %8s %8s%n", "MANAGER", "CACHE", "STATUS", "TIER",
-          "ENTRIES", "BYTES", "HITS", "MISSES", "EVICTED", "EXPIRED", "DROPPED");
+      out.printf("%-28s %-20s %-9s %-18s %9s %10s %9s %9s %8s %8s %8s %9s %9s%n", "MANAGER", "CACHE", "STATUS",
+          "TIER", "ENTRIES", "BYTES", "HITS", "MISSES", "EVICTED", "EXPIRED", "DROPPED", "PROMOTED", "DEMOTED");
       for (ObjectName name : names) {
         String status = (String) server.getAttribute(name, "Status");
         CompositeData[] tiers = (CompositeData[]) server.getAttribute(name, "TierMetrics");
         for (CompositeData tier : tiers) {
           boolean running = (Boolean) tier.get("running");
-          out.printf("%-28s %-20s %-9s %-18s %9d %10s %9d %9d %8d %8d %8d%n", name.getKeyProperty("CacheManager"),
-              name.getKeyProperty("Cache"), status, tier.get("name") + (running ? "" : " (down)"),
-              (Long) tier.get("entries"), Sizes.of((Long) tier.get("bytes")), (Long) tier.get("hits"),
-              (Long) tier.get("misses"), (Long) tier.get("evictions"), (Long) tier.get("expirations"),
-              (Long) tier.get("droppedRecords"));
+          out.printf("%-28s %-20s %-9s %-18s %9d %10s %9d %9d %8d %8d %8d %9d %9d%n",
+              name.getKeyProperty("CacheManager"), name.getKeyProperty("Cache"), status,
+              tier.get("name") + (running ? "" : " (down)"), (Long) tier.get("entries"),
+              Sizes.of((Long) tier.get("bytes")), (Long) tier.get("hits"), (Long) tier.get("misses"),
+              (Long) tier.get("evictions"), (Long) tier.get("expirations"), (Long) tier.get("droppedRecords"),
+              (Long) tier.get("promotions"), (Long) tier.get("demotions"));
           if (tier.get("problem") != null) {
             out.println("    problem: " + tier.get("problem"));
           }

@@ -244,7 +244,10 @@ public class TierCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       return this;
     }
 
-    /** Chooses a routing strategy by name ({@code size}, {@code class}, {@code annotation}, {@code single}). */
+    /**
+     * Chooses a routing strategy by name ({@code size}, {@code class}, {@code annotation}, {@code single},
+     * {@code adaptive}).
+     */
     public Builder<K, V> strategy(String name) {
       configuration.setTierSetting("strategy.name", name);
       return this;

@@ -42,9 +42,11 @@ public record CacheHealth(String cache, List<TierHealth> tiers) {
    * @param expirations expired entries this tier reclaimed on its own (expired entries a read meets are
    *     removed by the cache and counted by JCache's statistics, not here)
    * @param dropped records dropped as damaged or undecodable since the cache was opened, each read as a miss
+   * @param promotions copies of hot entries this tier took in (the heap under the adaptive strategy; else 0)
+   * @param demotions copies this tier dropped as their entries cooled down; the entries stay in their home tier
    */
   public record TierHealth(String name, boolean running, String problem, long entries, long bytes, long hits,
-      long misses, long evictions, long expirations, long dropped) {
+      long misses, long evictions, long expirations, long dropped, long promotions, long demotions) {
 
     /** Returns hits / (hits + misses), or NaN before the first lookup reached this tier. */
     public double hitRatio() {
@@ -76,7 +78,8 @@ public record CacheHealth(String cache, List<TierHealth> tiers) {
     return tiers.stream().map(t -> t.name() + ": "
         + (t.running() ? "running, " + t.entries() + " entries, " + t.hits() + " hits, " + t.misses()
             + " misses, " + t.evictions() + " evicted, " + t.expirations() + " expired, " + t.dropped()
-            + " dropped" : "NOT RUNNING")
+            + " dropped" + (t.promotions() + t.demotions() == 0 ? "" : ", " + t.promotions() + " promoted, "
+            + t.demotions() + " demoted") : "NOT RUNNING")
         + (t.problem() == null ? "" : " (" + t.problem() + ")"))
         .collect(Collectors.joining("\n"));
   }

@@ -19,12 +19,14 @@ public final class TierMetrics {
   private final long evictions;
   private final long expirations;
   private final long droppedRecords;
+  private final long promotions;
+  private final long demotions;
 
   /** Creates the figures; the parameter names are those of the getters, for JMX's reconstruction. */
   @ConstructorProperties({"name", "running", "problem", "entries", "bytes", "hits", "misses", "evictions",
-      "expirations", "droppedRecords"})
+      "expirations", "droppedRecords", "promotions", "demotions"})
   public TierMetrics(String name, boolean running, String problem, long entries, long bytes, long hits,
-      long misses, long evictions, long expirations, long droppedRecords) {
+      long misses, long evictions, long expirations, long droppedRecords, long promotions, long demotions) {
     this.name = name;
     this.running = running;
     this.problem = problem;
@@ -35,12 +37,14 @@ public final class TierMetrics {
     this.evictions = evictions;
     this.expirations = expirations;
     this.droppedRecords = droppedRecords;
+    this.promotions = promotions;
+    this.demotions = demotions;
   }
 
   /** Returns the figures of {@code tier}. */
   public static TierMetrics of(CacheHealth.TierHealth tier) {
     return new TierMetrics(tier.name(), tier.running(), tier.problem(), tier.entries(), tier.bytes(), tier.hits(),
-        tier.misses(), tier.evictions(), tier.expirations(), tier.dropped());
+        tier.misses(), tier.evictions(), tier.expirations(), tier.dropped(), tier.promotions(), tier.demotions());
   }
 
   /** Returns the tier's name, such as {@code heap} or {@code rocksdb}. */
@@ -91,5 +95,15 @@ public final class TierMetrics {
   /** Returns the records dropped as damaged or undecodable. */
   public long getDroppedRecords() {
     return droppedRecords;
+  }
+
+  /** Returns the copies of hot entries the tier took in (the heap under the adaptive strategy; else 0). */
+  public long getPromotions() {
+    return promotions;
+  }
+
+  /** Returns the copies the tier dropped as their entries cooled down (their home tier still holds them). */
+  public long getDemotions() {
+    return demotions;
   }
 }

@@ -29,6 +29,8 @@ import javax.cache.CacheManager;
  *   tiercache.tier.evictions     counter   entries it evicted to stay within its bound
  *   tiercache.tier.expirations   counter   expired entries it reclaimed on its own
  *   tiercache.tier.dropped       counter   records dropped as damaged or undecodable
+ *   tiercache.tier.promotions    counter   copies of hot entries taken in (the heap, adaptive strategy)
+ *   tiercache.tier.demotions     counter   copies dropped as their entries cooled down
  * </pre>
  *
  * Bind it like any binder: {@code new TierMetricsBinder(cache).bindTo(registry)}, or
@@ -106,6 +108,10 @@ public final class TierMetricsBinder implements MeterBinder {
           snapshots, name, TierHealth::expirations);
       counter(registry, "tiercache.tier.dropped", "records dropped as damaged or undecodable", tierTags,
           snapshots, name, TierHealth::dropped);
+      counter(registry, "tiercache.tier.promotions", "copies of hot entries the tier took in", tierTags,
+          snapshots, name, TierHealth::promotions);
+      counter(registry, "tiercache.tier.demotions", "copies the tier dropped as their entries cooled down",
+          tierTags, snapshots, name, TierHealth::demotions);
     }
   }
 

@@ -5,6 +5,7 @@ import io.tiercache.tier.Envelope;
 import io.tiercache.tier.EnvelopeRemapper;
 import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.Prepared;
+import io.tiercache.tier.ReadCopies;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierException;
 import io.tiercache.tier.serialized.SerializedTier;
@@ -41,6 +42,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * with the process and never comes back, so a move from disk to the heap deletes the disk copy before it
  * returns; an entry whose last value lived on the heap is absent after a restart, never older.
  *
+ * <p><b>Hot copies.</b> A strategy may ask for copies on the heap of the entries read most
+ * ({@link TypeStrategy#hotCopyBudgetBytes}): a read that finds its entry in a byte-storing tier offers a copy
+ * ({@link ReadCopies}, bounded in bytes, admitted by frequency); a write, an expiry change, and a tier dropping
+ * the entry by itself (eviction, reclaimed expiry: {@link #forgetCopy}) remove it, and a read that overlapped
+ * any of them keeps nothing. The entry itself never leaves its home tier for this, so copies change nothing
+ * about crashes, sizes, iteration or events.
+ *
  * <p>Lock-free readers that miss check the stripe's version before and after their probes; a move makes the
  * version odd while it runs, so a reader that overlapped one reads again under the lock and never sees a
  * moving entry missing. A hit needs no check: both copies are committed values.
@@ -58,6 +66,8 @@ public final class CompositeTier<K> implements Tier<K> {
   private final Lookups lookups;
   private final Serializer serializer;
   private final boolean firstHoldsObjects;
+  private final ReadCopies<K> hot;          // null unless the strategy keeps hot copies
+  private final long copyMaxBytes;
 
   /**
    * Combines tiers. Byte-storing tiers must share one {@link KeyLocks} (the composite takes it as its own);
@@ -95,6 +105,11 @@ public final class CompositeTier<K> implements Tier<K> {
     this.serializer = measurer == null ? null : measurer.serializer();
     this.placement = new Placement<>(strategy, names, slots, measurer);
     this.lookups = new Lookups(this.tiers.size());
+    long budget = strategy.hotCopyBudgetBytes();
+    // the heap tier, first, stands for the copies: their hits are its hits
+    this.hot = budget > 0 && firstHoldsObjects && names.get(0).equals(TierNames.HEAP) && !placement.keyOnly
+        ? ReadCopies.ofBytes(budget, CompositeTier::weight) : null;
+    this.copyMaxBytes = strategy.hotCopyMaxBytes();
     // even a key-only strategy sweeps: the store may come from a crash under another strategy that moved entries
     RecoverySweep.run(byteTiers, name());
   }
@@ -116,6 +131,75 @@ public final class CompositeTier<K> implements Tier<K> {
   /** Returns how many lookups found their key in no tier. */
   public long misses() {
     return lookups.misses();
+  }
+
+  /** Returns how many copies of hot entries were taken onto the heap (promotions); 0 without hot copies. */
+  public long promotions() {
+    return hot == null ? 0 : hot.kept();
+  }
+
+  /** Returns how many copies were dropped as their entries cooled down (demotions); 0 without hot copies. */
+  public long demotions() {
+    return hot == null ? 0 : hot.dropped();
+  }
+
+  /** Returns how many hot copies the heap holds now, or -1 when this composite keeps none. */
+  public long hotCopies() {
+    return hot == null ? -1 : hot.size();
+  }
+
+  /** Returns the bytes the hot copies weigh now, or -1 when this composite keeps none. */
+  public long hotCopyBytes() {
+    return hot == null ? -1 : hot.weight();
+  }
+
+  /**
+   * Forgets the hot copy of {@code key}: a tier dropped the entry by itself (capacity, reclaimed expiry). Called
+   * by the tiers' listeners, after the record is gone.
+   */
+  public void forgetCopy(K key) {
+    if (hot != null) {
+      hot.invalidate(key);
+    }
+  }
+
+  /** What a copy weighs: its serialized record, plus what its objects cost beyond it (a rough allowance). */
+  private static int weight(Envelope copy) {
+    byte[] record = copy.record();
+    return record == null ? 256 : (int) Math.min(Integer.MAX_VALUE, record.length + 64L);
+  }
+
+  /**
+   * Offers a copy of an entry read from a byte-storing tier and returns the envelope to hand out: the copy
+   * (shared, so the cache copies the value out of it for its caller), or the envelope itself when nothing is
+   * kept (no hot copies, too big, or undecodable: the caller meets the failure as usual).
+   */
+  private Envelope offerCopy(K key, long stamp, Envelope found) {
+    byte[] record = found.record();
+    if (hot == null || stamp < 0 || record == null || record.length > copyMaxBytes) {
+      return found;
+    }
+    Object value;
+    try {
+      value = found.value();
+    } catch (RuntimeException undecodable) {
+      return found;
+    }
+    Envelope copy = Envelope.shared(value, found.expireAtMillis(), record, found.encoder());
+    hot.offer(key, stamp, copy);
+    return copy;
+  }
+
+  private void beginWrite(K key) {
+    if (hot != null) {
+      hot.beginWrite(key);
+    }
+  }
+
+  private void endWrite(K key) {
+    if (hot != null) {
+      hot.endWrite(key);
+    }
   }
 
   /** Returns the tiers, in probe order. */
@@ -153,8 +237,15 @@ public final class CompositeTier<K> implements Tier<K> {
       int index = placement.routeKey(key);
       return lookups.counted(index, slots.get(index).read(probe(key)));
     }
+    if (hot != null) {
+      Envelope copy = hot.get(key);
+      if (copy != null) {
+        return lookups.probed(0, copy);
+      }
+    }
     int stripe = locks.stripeOf(key);
     long before = moves.version(stripe);
+    long stamp = hot == null ? -1 : hot.stamp(key); // before the probes: a write overlapping them voids it
     if ((before & 1) == 0 && !moves.isUnsettled(key)) {
       if (firstHoldsObjects) {
         // the usual layout puts the heap first: a hit there needs no probe object and no key bytes
@@ -167,7 +258,7 @@ public final class CompositeTier<K> implements Tier<K> {
       for (int i = firstHoldsObjects ? 1 : 0; i < slots.size(); i++) {
         Envelope envelope = slots.get(i).read(probe);
         if (envelope != null) {
-          return lookups.probed(i, envelope);
+          return lookups.probed(i, offerCopy(key, stamp, envelope));
         }
       }
       if (moves.version(stripe) == before) {
@@ -226,6 +317,7 @@ public final class CompositeTier<K> implements Tier<K> {
     ReentrantLock lock = locks.stripe(stripe);
     Envelope result;
     lock.lock();
+    beginWrite(key);
     try {
       Location found = locate(probe);
       if (moves.isUnsettled(key)) {
@@ -250,6 +342,7 @@ public final class CompositeTier<K> implements Tier<K> {
         result = moves.move(probe, found, target, replacement, sequence, stripe);
       }
     } finally {
+      endWrite(key);
       lock.unlock();
     }
     for (Slot<K> slot : slots) {
@@ -281,12 +374,14 @@ public final class CompositeTier<K> implements Tier<K> {
   public void updateExpiry(K key, Envelope envelope, long expireAtMillis) {
     ReentrantLock lock = locks.lockFor(key);
     lock.lock();
+    beginWrite(key);
     try {
       Location found = locate(probe(key));
       if (found.index() >= 0) {
         tiers.get(found.index()).updateExpiry(key, envelope, expireAtMillis);
       }
     } finally {
+      endWrite(key);
       lock.unlock();
     }
   }
@@ -301,9 +396,24 @@ public final class CompositeTier<K> implements Tier<K> {
     }
     Map<K, Envelope> found = new LinkedHashMap<>();
     List<K> missing = new ArrayList<>(requested);
+    if (hot != null) {
+      int copies = 0;
+      for (K key : requested) {
+        Envelope copy = hot.get(key);
+        if (copy != null) {
+          found.put(key, copy);
+          copies++;
+        }
+      }
+      missing.removeAll(found.keySet());
+      lookups.batch(0, requested.size(), copies);
+    }
     for (Tier<K> tier : tiers) {
       if (missing.isEmpty()) {
         break;
+      }
+      if (hot != null && tier == tiers.get(0)) {
+        continue; // the copies stand for the heap tier, asked above
       }
       Map<K, Envelope> hitsHere = tier.getAll(missing);
       lookups.batch(tiers.indexOf(tier), missing.size(), hitsHere.size());
@@ -377,6 +487,9 @@ public final class CompositeTier<K> implements Tier<K> {
         tier.clear();
       }
       moves.cleared();
+      if (hot != null) {
+        hot.invalidateAll();
+      }
     } finally {
       locks.unlockAll();
     }

@@ -12,15 +12,22 @@ final class StrategyOptions {
     if (raw == null) {
       return defaultValue;
     }
+    java.util.regex.Matcher parsed = java.util.regex.Pattern.compile("(\\d+)\\s*(KiB|MiB|GiB|B)?")
+        .matcher(raw.trim());
     try {
-      long value = Long.parseLong(raw.trim());
-      if (value < 0) {
+      if (!parsed.matches()) {
         throw new NumberFormatException();
       }
-      return value;
+      long value = Long.parseLong(parsed.group(1));
+      String unit = parsed.group(2) == null ? "B" : parsed.group(2);
+      int shift = unit.startsWith("K") ? 10 : unit.startsWith("M") ? 20 : unit.startsWith("G") ? 30 : 0;
+      if (value > Long.MAX_VALUE >> shift) {
+        throw new NumberFormatException();
+      }
+      return value << shift;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("strategy option '" + name + "' must be a byte count >= 0, was '"
-          + raw + "'");
+      throw new IllegalArgumentException("strategy option '" + name + "' must be a byte count >= 0 (a number,"
+          + " optionally with KiB, MiB or GiB), was '" + raw + "'");
     }
   }
 

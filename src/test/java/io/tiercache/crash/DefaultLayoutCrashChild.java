@@ -30,6 +30,8 @@ public final class DefaultLayoutCrashChild {
     LAYOUTS.put("composite", List.of("heap", "mapdb", "rocksdb"));
     // the composite again, every record on disk encrypted and every key hashed
     LAYOUTS.put("encrypted", List.of("heap", "mapdb", "rocksdb"));
+    // the composite under the adaptive strategy: every entry has a home on disk, the heap holds copies
+    LAYOUTS.put("adaptive", List.of("heap", "mapdb", "rocksdb"));
   }
 
   static final int KEYS = 16;
@@ -49,6 +51,9 @@ public final class DefaultLayoutCrashChild {
         String.class).tiers(LAYOUTS.get(name).toArray(new String[0]));
     if (name.equals("encrypted")) {
       builder.encryption("crash", Map.of("crash", "file:" + keyFile(directory))).hashKeys(true);
+    }
+    if (name.equals("adaptive")) {
+      builder.strategy("adaptive").strategyOption("heap-budget", "4 MiB");
     }
     return manager.createCache(name, builder.build());
   }
@@ -77,7 +82,7 @@ public final class DefaultLayoutCrashChild {
   /** The value written as number {@code n} to cache {@code name}. */
   static String value(String name, long n) {
     int size;
-    if (name.equals("composite") || name.equals("encrypted")) {
+    if (name.equals("composite") || name.equals("encrypted") || name.equals("adaptive")) {
       size = n % 3 == 0 ? 100 : n % 3 == 1 ? 6_000 : 300_000; // heap, MapDB, RocksDB under the size strategy
     } else {
       size = 1_000;
@@ -117,6 +122,7 @@ public final class DefaultLayoutCrashChild {
           named.getValue().put(key, value(named.getKey(), n));
         }
         System.out.println("A " + named.getKey() + " " + key + " " + written);
+        named.getValue().get("k" + random.nextInt(KEYS)); // reads too: under adaptive they make heap copies
       }
     }
   }

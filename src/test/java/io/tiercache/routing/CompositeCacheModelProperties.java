@@ -33,6 +33,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.ActionChainArbitrary;
 import net.jqwik.api.state.Transformer;
 
 /**
@@ -40,7 +41,9 @@ import net.jqwik.api.state.Transformer;
  * expiry (a fake clock moving on), eviction (the tier holding a key dropping it) and reopening the cache manager,
  * on a cache over the heap, MapDB and RocksDB whose strategy moves an entry whenever its value changes tier
  * (value modulo 3), checked after every step against a plain map. After a reopen the model keeps what lives on
- * disk and forgets what lived on the heap. No key may ever be held by two tiers.
+ * disk and forgets what lived on the heap. No key may ever be held by two tiers. The same again under the
+ * adaptive strategy, whose heap holds copies only: there a reopen forgets nothing, and reads (which make the
+ * copies) are steps of their own.
  */
 class CompositeCacheModelProperties {
 
@@ -52,12 +55,18 @@ class CompositeCacheModelProperties {
   /** The system under test and its model. */
   static final class CacheModel {
     final Path directory;
+    final boolean adaptive;
     final FakeClock clock = new FakeClock();
     final Map<String, long[]> model = new HashMap<>(); // key -> {value, expireAt}
     CacheManager manager;
     Cache<String, Long> cache;
 
     CacheModel() {
+      this(false);
+    }
+
+    CacheModel(boolean adaptive) {
+      this.adaptive = adaptive;
       try {
         directory = Files.createTempDirectory("tiercache-model");
       } catch (IOException e) {
@@ -74,9 +83,14 @@ class CompositeCacheModelProperties {
       properties.setProperty(TierCacheManager.DIRECTORY_PROPERTY, directory.toString());
       manager = Caching.getCachingProvider().getCacheManager(
           URI.create("tiercache:model-" + MANAGERS.incrementAndGet()), getClass().getClassLoader(), properties);
-      cache = manager.createCache("model", TierCacheConfiguration.builder(String.class, Long.class)
-          .tiers("heap", "mapdb", "rocksdb")
-          .strategy((key, value, context) -> context.tiers().get((int) Math.floorMod((Long) value, 3L)))
+      TierCacheConfiguration.Builder<String, Long> builder = TierCacheConfiguration.builder(String.class,
+          Long.class).tiers("heap", "mapdb", "rocksdb");
+      if (adaptive) {
+        builder.strategy("adaptive").strategyOption("heap-budget", "4 KiB"); // a few copies: demotions too
+      } else {
+        builder.strategy((key, value, context) -> context.tiers().get((int) Math.floorMod((Long) value, 3L)));
+      }
+      cache = manager.createCache("model", builder
           .expiryPolicy(ModifiedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MINUTES,
               LIFETIME.toMinutes())))
           .clock(clock)
@@ -129,6 +143,21 @@ class CompositeCacheModelProperties {
     chain.withInvariant("matches the model", CacheModel::checkAgainstModel).run();
   }
 
+  @Property(tries = 30)
+  void anAdaptiveCacheBehavesLikeAMap(@ForAll("adaptiveChains") ActionChain<CacheModel> chain) {
+    chain.withInvariant("matches the model", CacheModel::checkAgainstModel).run();
+  }
+
+  @Provide
+  Arbitrary<ActionChain<CacheModel>> adaptiveChains() {
+    return steps(ActionChain.startWith(() -> new CacheModel(true))
+        .withAction(3, key("get", (state, key) -> {
+          for (int i = 0; i < 3; i++) { // read more than once: the frequency that earns a copy
+            assertThat(state.cache.get(key)).isEqualTo(state.live(key));
+          }
+        })));
+  }
+
   @AfterProperty
   void closeAll() {
     synchronized (OPEN) {
@@ -139,7 +168,11 @@ class CompositeCacheModelProperties {
 
   @Provide
   Arbitrary<ActionChain<CacheModel>> chains() {
-    return ActionChain.startWith(CacheModel::new)
+    return steps(ActionChain.startWith(CacheModel::new));
+  }
+
+  private static ActionChainArbitrary<CacheModel> steps(ActionChainArbitrary<CacheModel> start) {
+    return start
         .withAction(4, keyAndValue("put", (state, key, value) -> {
           state.cache.put(key, value);
           state.store(key, value);
@@ -195,6 +228,7 @@ class CompositeCacheModelProperties {
           for (Tier<String> tier : state.composite().tiers()) {
             tier.compute(key, (k, current) -> null); // as an eviction: the copy the key had is dropped
           }
+          state.composite().forgetCopy(key); // what the tiers' listeners do when they evict
           state.model.remove(key);
         }))
         .withAction(1, new Action.Independent<CacheModel>() {
@@ -202,8 +236,10 @@ class CompositeCacheModelProperties {
           public Arbitrary<Transformer<CacheModel>> transformer() {
             return Arbitraries.just(Transformer.mutate("reopen", state -> {
               state.manager.close();
-              // what lived on the heap is gone; what lived on disk is back
-              state.model.values().removeIf(entry -> Math.floorMod(entry[0], 3L) == 0);
+              // what lived on the heap is gone; what lived on disk is back (adaptive: everything lives on disk)
+              if (!state.adaptive) {
+                state.model.values().removeIf(entry -> Math.floorMod(entry[0], 3L) == 0);
+              }
               state.open();
             }));
           }

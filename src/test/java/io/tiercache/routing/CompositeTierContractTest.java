@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A composite is a tier too: the shared {@link TierContractTest} on a composite of the heap, MapDB and RocksDB,
- * once with a strategy that moves an entry on (nearly) every write and once with a strategy that routes by key
- * alone.
+ * once with a strategy that moves an entry on (nearly) every write, once with a strategy that routes by key
+ * alone, and once under the adaptive strategy (homes on disk, hot copies on the heap).
  */
 class CompositeTierContractTest {
 
@@ -83,6 +83,18 @@ class CompositeTierContractTest {
     @Override
     protected Tier<String> createTier(TierListener<String> listener) {
       return composite(directory, new ByKey(), listener);
+    }
+  }
+
+  /** Homes on disk by size (small in MapDB, the rest in RocksDB), copies of the entries read on the heap. */
+  @Nested
+  class Adaptive extends TierContractTest {
+    @TempDir
+    Path directory;
+
+    @Override
+    protected Tier<String> createTier(TierListener<String> listener) {
+      return composite(directory, new AdaptiveStrategy(64 * 1024, 16, 8 * 1024), listener);
     }
   }
 }

@@ -291,13 +291,17 @@ final class Subjects {
   }
 
   /** A JCache cache of any provider. */
-  private static final class JCacheSubject implements Subject {
+  static final class JCacheSubject implements Subject {
     private final Cache<Object, Object> cache;
     private final CacheManager manager;
 
     JCacheSubject(Cache<Object, Object> cache, CacheManager manager) {
       this.cache = cache;
       this.manager = manager;
+    }
+
+    Cache<Object, Object> cache() {
+      return cache;
     }
 
     @Override
@@ -327,7 +331,7 @@ final class Subjects {
   }
 
   /** A concurrent map (raw Caffeine). */
-  private static final class MapSubject implements Subject {
+  static final class MapSubject implements Subject {
     private final ConcurrentMap<Object, Object> map;
 
     MapSubject(ConcurrentMap<Object, Object> map) {

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.push.PushMessage;
+import io.tiercache.tier.ReadCopies;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a {@link NearCache} coherent with Redis through client tracking: one RESP3 connection to each master
+ * Keeps a {@link ReadCopies} coherent with Redis through client tracking: one RESP3 connection to each master
  * with {@code CLIENT TRACKING ON BCAST PREFIX <the cache's entry prefix>}, so Redis pushes the name of every
  * entry key of the cache that anybody changes (or that expires or is evicted), and an empty push when a
  * database is flushed.
@@ -42,7 +43,7 @@ final class Invalidations<K> implements AutoCloseable {
 
   private final RedisLink link;
   private final RedisKeys keys;
-  private final NearCache<K> near;
+  private final ReadCopies<K> near;
   private final Function<byte[], K> keyDecoder;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Tracker> trackers = new HashMap<>(); // by host:port; guarded by this
@@ -65,7 +66,7 @@ final class Invalidations<K> implements AutoCloseable {
   /**
    * @param keyDecoder turns the key bytes of an invalidated entry back into its key
    */
-  Invalidations(RedisLink link, RedisKeys keys, NearCache<K> near, Function<byte[], K> keyDecoder,
+  Invalidations(RedisLink link, RedisKeys keys, ReadCopies<K> near, Function<byte[], K> keyDecoder,
       ScheduledExecutorService scheduler) {
     this.link = link;
     this.keys = keys;

@@ -8,6 +8,7 @@ import io.tiercache.tier.Envelope;
 import io.tiercache.tier.EnvelopeRemapper;
 import io.tiercache.tier.KeyLocks;
 import io.tiercache.tier.Prepared;
+import io.tiercache.tier.ReadCopies;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.UndecodableRecordException;
@@ -38,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * of them at a time competes for a key's lease. A lease held by a process that died expires after
  * {@code redis.lease}; a live holder renews it while its remapper runs ({@link LeaseKeeper}).
  *
- * <p><b>Near cache.</b> With a {@link NearCache}, reads are served from the heap while Redis's client tracking
+ * <p><b>Near cache.</b> With a {@link ReadCopies}, reads are served from the heap while Redis's client tracking
  * vouches that nothing changed ({@link Invalidations}); every write of this process removes the key from it.
  *
  * <p><b>Encryption.</b> With a {@link RecordProtection}, the value part of every record is sealed (the header
@@ -66,7 +67,7 @@ public final class RedisTier<K> implements Tier<K> {
   private final Serializer serializer;
   private final Clock clock;
   private final KeyLocks locks;
-  private final NearCache<Object> near;     // null without a near cache; keyed by nearKey()
+  private final ReadCopies<Object> near;     // null without a near cache; keyed by nearKey()
   private final LeaseKeeper leases;
   private final TierListener<? super K> listener;
   private final DroppedRecords dropped;
@@ -87,7 +88,7 @@ public final class RedisTier<K> implements Tier<K> {
   private ChangeFeed feed;                  // set once by the factory
   private java.util.concurrent.ScheduledFuture<?> sweeping; // set once by the factory
 
-  RedisTier(RedisLink link, RedisKeys keys, Serializer serializer, Clock clock, NearCache<Object> near,
+  RedisTier(RedisLink link, RedisKeys keys, Serializer serializer, Clock clock, ReadCopies<Object> near,
       LeaseKeeper leases, boolean publishing, TierListener<? super K> listener, SharedProtection sharedProtection) {
     RedisSettings settings = link.settings();
     this.listener = listener;
@@ -168,7 +169,7 @@ public final class RedisTier<K> implements Tier<K> {
 
   @Override
   public Envelope get(K key) {
-    NearCache<Object> near = this.near;
+    ReadCopies<Object> near = this.near;
     byte[] keyBytes = null;
     byte[] stored = null;
     Object nearKey = key;

@@ -2,6 +2,7 @@ package io.tiercache.tier.redis;
 
 import io.tiercache.serialization.ClassRegistry;
 import io.tiercache.serialization.Serializer;
+import io.tiercache.tier.ReadCopies;
 import io.tiercache.tier.TierListener;
 import io.tiercache.tier.TierUnavailableException;
 import io.tiercache.tier.serialized.SharedProtection;
@@ -57,7 +58,7 @@ public final class RedisTiers {
     try {
       RedisKeys keys = new RedisKeys(settings.namespace());
       Serializer serializer = serializers.apply(ClassRegistry.shared(new RedisClassIds(link, keys)));
-      NearCache<Object> near = nearCacheEntries > 0 ? new NearCache<>(nearCacheEntries) : null;
+      ReadCopies<Object> near = nearCacheEntries > 0 ? ReadCopies.ofEntries(nearCacheEntries) : null;
       tier = new RedisTier<>(link, keys, serializer, clock, near, new LeaseKeeper(link, RENEWALS), events,
           listener, protection);
       // each part is attached as soon as it exists, so that closing the tier on a later failure closes it

@@ -1,13 +1,16 @@
-package io.tiercache.tier.redis;
+package io.tiercache.tier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.tiercache.tier.Envelope;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The records of a Redis tier this process read recently, kept decoded on the heap so that a hit costs no
- * round trip and no deserialization. It is only as good as its invalidations, so it follows three rules:
+ * Copies on the heap of entries whose home is elsewhere, kept decoded so that a hit costs no round trip, no
+ * disk read and no deserialization: the near cache of a Redis tier (bounded in entries), and the hot copies a
+ * composite keeps in front of its disk tiers under the adaptive strategy (bounded in bytes, admitted and
+ * dropped by Caffeine's frequency-based policy). A copy is never the only one: dropping it loses nothing. It
+ * is only as good as its invalidations, so it follows three rules:
  *
  * <ul>
  *   <li>A record read from Redis is kept only if no invalidation of its key (nor a flush) arrived between the
@@ -25,11 +28,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * @param <K> the key type
  */
-final class NearCache<K> {
+public final class ReadCopies<K> {
 
   private static final int STRIPES = 4096;
 
   private final Cache<K, Envelope> entries;
+  private final java.util.concurrent.atomic.LongAdder kept = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder dropped = new java.util.concurrent.atomic.LongAdder();
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
   private final java.util.concurrent.atomic.AtomicIntegerArray writing =
       new java.util.concurrent.atomic.AtomicIntegerArray(STRIPES);
@@ -37,13 +42,33 @@ final class NearCache<K> {
   private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
   private volatile boolean live;
 
-  /** @param maximumEntries how many records it keeps at most */
-  NearCache(long maximumEntries) {
-    this.entries = Caffeine.newBuilder().maximumSize(maximumEntries).build();
+  private ReadCopies(Caffeine<Object, Object> bound) {
+    this.entries = bound.removalListener((K key, Envelope copy, RemovalCause cause) -> {
+      if (cause.wasEvicted()) {
+        dropped.increment();
+      }
+    }).build();
   }
 
-  /** Returns the record kept for {@code key}, or null. */
-  Envelope get(K key) {
+  /** Copies bounded in number: at most {@code maximumEntries}; serving once {@link #setLive} says so. */
+  public static <K> ReadCopies<K> ofEntries(long maximumEntries) {
+    return new ReadCopies<>(Caffeine.newBuilder().maximumSize(maximumEntries));
+  }
+
+  /**
+   * Copies bounded in bytes, live at once: at most {@code budgetBytes} as {@code weigher} counts them, the
+   * entries kept chosen by frequency and recency (W-TinyLFU).
+   */
+  public static <K> ReadCopies<K> ofBytes(long budgetBytes, java.util.function.ToIntFunction<Envelope> weigher) {
+    // eviction runs on the thread that adds a copy, not later on a pool: the budget holds after every read
+    ReadCopies<K> copies = new ReadCopies<>(Caffeine.newBuilder().maximumWeight(budgetBytes).executor(Runnable::run)
+        .weigher((Object key, Object copy) -> weigher.applyAsInt((Envelope) copy)));
+    copies.live = true;
+    return copies;
+  }
+
+  /** Returns the copy kept for {@code key}, or null. */
+  public Envelope get(K key) {
     Envelope kept = live ? entries.getIfPresent(key) : null;
     if (kept != null) {
       hits.increment();
@@ -54,20 +79,31 @@ final class NearCache<K> {
   }
 
   /** Returns how many reads it answered. */
-  long hits() {
+  public long hits() {
     return hits.sum();
   }
 
   /** Returns how many reads it could not answer. */
-  long misses() {
+  public long misses() {
     return misses.sum();
   }
+
+  /** Returns how many copies were taken in (promotions, for the composite's hot copies). */
+  public long kept() {
+    return kept.sum();
+  }
+
+  /** Returns how many copies its bound made it drop (demotions: the entry stays in its home tier). */
+  public long dropped() {
+    return dropped.sum();
+  }
+
 
   /**
    * Returns the stamp a read of {@code key} takes before it is sent, or -1 while this process is writing a key
    * of the same stripe (what such a read returns may be overtaken by the write at any moment).
    */
-  long stamp(K key) {
+  public long stamp(K key) {
     int stripe = stripe(key);
     return writing.get(stripe) > 0 ? -1 : stripes.get(stripe);
   }
@@ -76,7 +112,7 @@ final class NearCache<K> {
    * Keeps {@code envelope}, read after {@link #stamp} returned {@code stamp}, unless an invalidation or a write
    * of this process touched its stripe since; checked and stored in one atomic step on the key.
    */
-  void offer(K key, long stamp, Envelope envelope) {
+  public void offer(K key, long stamp, Envelope envelope) {
     if (stamp < 0 || !live) {
       return;
     }
@@ -84,12 +120,32 @@ final class NearCache<K> {
     // The stamp moves on with every record kept. Of two reads that took the same stamp, the first to arrive
     // is kept and the second removes it again (before its caller sees its own, possibly newer, value): so a
     // value read before another thread's newer read returned can never be served after it.
-    entries.asMap().compute(key, (k, kept) ->
+    Envelope now = entries.asMap().compute(key, (k, old) ->
         live && writing.get(stripe) == 0 && stripes.compareAndSet(stripe, stamp, stamp + 1) ? envelope : null);
+    if (now != null) {
+      kept.increment();
+    }
+  }
+
+  /**
+   * Keeps {@code envelope} as the copy of {@code key}: the value a write just committed, after its
+   * {@link #endWrite}, by the caller still holding the key's lock (so no other write of the key runs). No read
+   * that began before the write can keep an older value, since the write moved the stripe.
+   */
+  public void replace(K key, Envelope envelope) {
+    if (live) {
+      entries.put(key, envelope);
+      kept.increment();
+    }
+  }
+
+  /** Returns true when a copy of {@code key} is kept. */
+  public boolean contains(K key) {
+    return entries.getIfPresent(key) != null;
   }
 
   /** Forgets {@code key}: Redis changed it. */
-  void invalidate(K key) {
+  public void invalidate(K key) {
     stripes.incrementAndGet(stripe(key));
     entries.invalidate(key);
   }
@@ -98,7 +154,7 @@ final class NearCache<K> {
    * Forgets {@code key} as this process starts changing it; until {@link #endWrite}, no read of its stripe is
    * kept, so a value read before the change commits cannot be kept after it.
    */
-  void beginWrite(K key) {
+  public void beginWrite(K key) {
     int stripe = stripe(key);
     writing.incrementAndGet(stripe);
     stripes.incrementAndGet(stripe);
@@ -106,7 +162,7 @@ final class NearCache<K> {
   }
 
   /** Ends what {@link #beginWrite} began, whether the change committed or not. */
-  void endWrite(K key) {
+  public void endWrite(K key) {
     int stripe = stripe(key);
     stripes.incrementAndGet(stripe);
     entries.invalidate(key);
@@ -114,7 +170,7 @@ final class NearCache<K> {
   }
 
   /** Forgets everything: Redis was flushed, or invalidations may have been missed. */
-  void invalidateAll() {
+  public void invalidateAll() {
     for (int i = 0; i < STRIPES; i++) {
       stripes.incrementAndGet(i);
     }
@@ -125,7 +181,7 @@ final class NearCache<K> {
    * Turns serving on once invalidations are known to arrive, or off (forgetting everything) when they may
    * not.
    */
-  void setLive(boolean arriving) {
+  public void setLive(boolean arriving) {
     if (!arriving) {
       live = false;
       invalidateAll();
@@ -136,13 +192,20 @@ final class NearCache<K> {
   }
 
   /** Returns true while records are served. */
-  boolean isLive() {
+  public boolean isLive() {
     return live;
   }
 
   /** Returns how many records it keeps. */
-  long size() {
+  public long size() {
     return entries.estimatedSize();
+  }
+
+  /** Returns what the copies weigh, for copies bounded in bytes; else how many there are. */
+  public long weight() {
+    return entries.policy().eviction().flatMap(eviction -> eviction.weightedSize().isPresent()
+        ? java.util.Optional.of(eviction.weightedSize().getAsLong()) : java.util.Optional.empty())
+        .orElse(entries.estimatedSize());
   }
 
   private static int stripe(Object key) {

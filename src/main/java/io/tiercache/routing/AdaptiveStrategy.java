@@ -1,0 +1,90 @@
+package io.tiercache.routing;
+
+import java.util.Map;
+
+/**
+ * Places entries by what the cache observes rather than by a fixed rule: every entry gets a durable home on a
+ * byte-storing tier (MapDB for ordinary values, RocksDB for bulky ones), and the heap holds <em>copies</em> of
+ * the entries read most, within a budget in bytes. The copies are admitted and dropped by Caffeine's W-TinyLFU
+ * policy (a compact frequency sketch of recent accesses, with recency for bursts), weighed by their serialized
+ * size: an entry read often enough is promoted to the heap on its next read; one that cools down is demoted by
+ * dropping its copy, never evicted, since its home still holds it. Because no entry lives only on the heap, a
+ * crash loses no acknowledged write of any size, and moves between tiers are never needed for temperature.
+ *
+ * <p>In a cache without a byte-storing tier everything stays on the heap, as with any strategy. The heap tier
+ * of the layout holds the copies; a layout without one keeps none.
+ *
+ * <p>Options: {@code heap-budget} (bytes of copies, default 64 MiB), {@code bulky-bytes} (larger serialized
+ * values live in RocksDB rather than MapDB, default 256 KiB), {@code copy-max-bytes} (larger values are never
+ * copied to the heap, default an eighth of the budget).
+ */
+public final class AdaptiveStrategy implements TypeStrategy {
+
+  /** The strategy's name in configuration. */
+  public static final String NAME = "adaptive";
+
+  static final long DEFAULT_HEAP_BUDGET = 64L * 1024 * 1024;
+  static final long DEFAULT_BULKY_BYTES = 256 * 1024;
+
+  private final long heapBudget;
+  private final long bulkyBytes;
+  private final long copyMaxBytes;
+
+  /**
+   * @param heapBudget the bytes of heap for copies of hot entries (0: none)
+   * @param bulkyBytes the largest serialized size whose home is MapDB; larger ones live in RocksDB
+   * @param copyMaxBytes the largest serialized size copied to the heap
+   */
+  public AdaptiveStrategy(long heapBudget, long bulkyBytes, long copyMaxBytes) {
+    if (heapBudget < 0 || bulkyBytes < 0 || copyMaxBytes < 0) {
+      throw new IllegalArgumentException("adaptive strategy needs heap-budget, bulky-bytes and copy-max-bytes"
+          + " >= 0, got " + heapBudget + ", " + bulkyBytes + " and " + copyMaxBytes);
+    }
+    this.heapBudget = heapBudget;
+    this.bulkyBytes = bulkyBytes;
+    this.copyMaxBytes = Math.min(copyMaxBytes, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public String route(Object key, Object value, RoutingContext context) {
+    if (!hasByteTier(context)) {
+      return TierNames.HEAP;
+    }
+    return context.serializedSize(value) <= bulkyBytes ? TierNames.MAPDB : TierNames.ROCKSDB;
+  }
+
+  private static boolean hasByteTier(RoutingContext context) {
+    for (String tier : context.tiers()) {
+      if (!tier.equals(TierNames.HEAP)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public long hotCopyBudgetBytes() {
+    return heapBudget;
+  }
+
+  @Override
+  public long hotCopyMaxBytes() {
+    return copyMaxBytes;
+  }
+
+  /** Creates adaptive strategies from {@code heap-budget}, {@code bulky-bytes} and {@code copy-max-bytes}. */
+  public static final class Factory implements TypeStrategyFactory {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public TypeStrategy create(Map<String, String> options) {
+      long budget = StrategyOptions.bytes(options, "heap-budget", DEFAULT_HEAP_BUDGET);
+      return new AdaptiveStrategy(budget,
+          StrategyOptions.bytes(options, "bulky-bytes", DEFAULT_BULKY_BYTES),
+          StrategyOptions.bytes(options, "copy-max-bytes", budget / 8));
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package io.tiercache.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tiercache.TierCacheManager;
+import io.tiercache.configuration.TierCacheConfiguration;
+import io.tiercache.management.CacheHealth;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The adaptive strategy through the JCache API on [heap, mapdb, rocksdb]: every entry has its home on disk,
+ * chosen by size; entries read often get a copy on the heap (promotion), copies of entries that cooled down
+ * are dropped (demotion) within the budget in bytes, and no copy ever outlives a change of its entry.
+ */
+class AdaptivePlacementTest {
+
+  private static final AtomicInteger MANAGERS = new AtomicInteger();
+
+  @TempDir
+  Path directory;
+
+  private CacheManager manager() {
+    Properties properties = new Properties();
+    properties.setProperty(TierCacheManager.DIRECTORY_PROPERTY, directory.toString());
+    return Caching.getCachingProvider().getCacheManager(URI.create("tiercache:adaptive-"
+        + MANAGERS.incrementAndGet()), AdaptivePlacementTest.class.getClassLoader(), properties);
+  }
+
+  private static TierCacheConfiguration.Builder<String, byte[]> adaptive(String budget) {
+    return TierCacheConfiguration.builder(String.class, byte[].class).tiers("heap", "mapdb", "rocksdb")
+        .strategy("adaptive").strategyOption("heap-budget", budget).strategyOption("bulky-bytes", "64 KiB");
+  }
+
+  private static CompositeTier<?> composite(Cache<?, ?> cache) {
+    return cache.unwrap(CompositeTier.class);
+  }
+
+  private static CacheHealth.TierHealth tier(Cache<?, ?> cache, String name) {
+    return cache.unwrap(CacheHealth.class).tiers().stream().filter(t -> t.name().equals(name)).findFirst()
+        .orElseThrow();
+  }
+
+  private static byte[] value(int size, int tag) {
+    byte[] value = new byte[size];
+    java.util.Arrays.fill(value, (byte) tag);
+    return value;
+  }
+
+  @Test
+  void everyEntryHasItsHomeOnDiskBySizeAndAReadEntryIsServedFromItsHeapCopy() {
+    try (CacheManager manager = manager()) {
+      Cache<String, byte[]> cache = manager.createCache("homes", adaptive("1 MiB").build());
+      cache.put("small", value(100, 1));
+      cache.put("bulky", value(200_000, 2));
+      assertThat(tier(cache, "heap").entries()).isZero();
+      assertThat(tier(cache, "mapdb").entries()).isEqualTo(1);
+      assertThat(tier(cache, "rocksdb").entries()).isEqualTo(1);
+
+      assertThat(cache.get("small")).isEqualTo(value(100, 1)); // from MapDB, and copied
+      long heapHits = tier(cache, "heap").hits();
+      long mapdbHits = tier(cache, "mapdb").hits();
+      for (int i = 0; i < 10; i++) {
+        assertThat(cache.get("small")).isEqualTo(value(100, 1));
+      }
+      assertThat(tier(cache, "heap").hits()).isEqualTo(heapHits + 10);
+      assertThat(tier(cache, "mapdb").hits()).isEqualTo(mapdbHits);
+      assertThat(composite(cache).promotions()).isGreaterThanOrEqualTo(1);
+      // the copy is a copy: what a caller does to the array it got changes nothing for the next caller
+      cache.get("small")[0] = 99;
+      assertThat(cache.get("small")).isEqualTo(value(100, 1));
+      // bigger than copy-max-bytes (an eighth of 1 MiB): never copied
+      for (int i = 0; i < 5; i++) {
+        assertThat(cache.get("bulky")).isEqualTo(value(200_000, 2));
+      }
+      assertThat(tier(cache, "rocksdb").hits()).isGreaterThanOrEqualTo(5);
+    }
+  }
+
+  @Test
+  void theCopiesStayWithinTheBudgetAndTheHotOnesWinOverTheColdOnes() {
+    try (CacheManager manager = manager()) {
+      Cache<String, byte[]> cache = manager.createCache("budget", adaptive("64 KiB").build());
+      for (int k = 0; k < 400; k++) {
+        cache.put("k" + k, value(1_000, k));
+      }
+      // a hot set of 20 keys read again and again, and a stream of cold keys read once each
+      for (int round = 0; round < 50; round++) {
+        for (int h = 0; h < 20; h++) {
+          assertThat(cache.get("k" + h)).isEqualTo(value(1_000, h));
+        }
+        for (int c = 0; c < 8; c++) {
+          int k = 20 + (round * 8 + c) % 380;
+          assertThat(cache.get("k" + k)).isEqualTo(value(1_000, k));
+        }
+        assertThat(composite(cache).hotCopyBytes()).isLessThanOrEqualTo(64 * 1024);
+      }
+      CompositeTier<?> composite = composite(cache);
+      assertThat(composite.demotions()).as("cold copies dropped").isPositive();
+      long before = tier(cache, "heap").hits();
+      for (int h = 0; h < 20; h++) {
+        cache.get("k" + h);
+      }
+      assertThat(tier(cache, "heap").hits() - before).as("the hot keys are on the heap").isEqualTo(20);
+      // demoted is not evicted: every entry is still in the cache
+      for (int k = 0; k < 400; k++) {
+        assertThat(cache.get("k" + k)).isEqualTo(value(1_000, k));
+      }
+      assertThat(tier(cache, "mapdb").entries()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void noCopyOutlivesAWriteARemovalAnExpiryChangeOrAnEviction() {
+    try (CacheManager manager = manager()) {
+      Cache<String, byte[]> cache = manager.createCache("coherent", adaptive("1 MiB")
+          .tierSetting("mapdb.maximum-entries", 50).build());
+      cache.put("a", value(10, 1));
+      cache.get("a");
+      cache.get("a");
+      cache.put("a", value(10, 2));
+      assertThat(cache.get("a")).isEqualTo(value(10, 2));
+      assertThat(cache.getAndReplace("a", value(10, 3))).isEqualTo(value(10, 2));
+      assertThat(cache.get("a")).isEqualTo(value(10, 3));
+      cache.remove("a");
+      assertThat(cache.get("a")).isNull();
+      assertThat(cache.containsKey("a")).isFalse();
+
+      // evictions by MapDB's bound take the copies with them
+      for (int k = 0; k < 50; k++) {
+        cache.put("e" + k, value(10, k));
+        cache.get("e" + k);
+      }
+      for (int k = 50; k < 200; k++) {
+        cache.put("e" + k, value(10, k));
+      }
+      int present = 0;
+      for (int k = 0; k < 200; k++) {
+        byte[] found = cache.get("e" + k);
+        if (found != null) {
+          assertThat(found).isEqualTo(value(10, k));
+          assertThat(cache.containsKey("e" + k)).isTrue();
+          present++;
+        }
+      }
+      assertThat(present).as("what get finds is what the tiers hold").isEqualTo(tier(cache, "mapdb").entries());
+      assertThat(present).isLessThanOrEqualTo(50);
+    }
+  }
+
+  @Test
+  void anAccessedExpiryMovesWithTheCopy() {
+    io.tiercache.testing.FakeClock clock = new io.tiercache.testing.FakeClock();
+    try (CacheManager manager = manager()) {
+      Cache<String, byte[]> cache = manager.createCache("expiring", adaptive("1 MiB").clock(clock)
+          .expiryPolicy(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.SECONDS, 3))).build());
+      cache.put("a", value(10, 1));
+      for (int i = 0; i < 6; i++) {
+        clock.advance(java.time.Duration.ofSeconds(2));
+        assertThat(cache.get("a")).as("read %d, each within the expiry the one before set", i)
+            .isEqualTo(value(10, 1));
+      }
+      clock.advance(java.time.Duration.ofSeconds(4));
+      assertThat(cache.get("a")).isNull();
+      assertThat(cache.containsKey("a")).isFalse();
+    }
+  }
+
+  @Test
+  void readersRacingWritersNeverSeeAValueOlderThanOneAlreadySeen() throws Exception {
+    int keys = 16;
+    int writesPerKey = 2_000;
+    try (CacheManager manager = manager()) {
+      Cache<String, byte[]> cache = manager.createCache("race", adaptive("256 KiB").build());
+      for (int k = 0; k < keys; k++) {
+        cache.put("k" + k, java.nio.ByteBuffer.allocate(8).putLong(0).array());
+      }
+      AtomicLongArray written = new AtomicLongArray(keys);
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      List<Future<?>> work = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        int first = w;
+        work.add(pool.submit(() -> {
+          for (int n = 1; n <= writesPerKey; n++) {
+            for (int k = first; k < keys; k += 2) {
+              cache.put("k" + k, java.nio.ByteBuffer.allocate(8).putLong(n).array());
+              written.set(k, n);
+            }
+          }
+          return null;
+        }));
+      }
+      Map<String, Long> violations = new ConcurrentHashMap<>();
+      for (int r = 0; r < 4; r++) {
+        work.add(pool.submit(() -> {
+          long[] seen = new long[keys];
+          java.util.Random random = new java.util.Random();
+          for (int i = 0; i < 40_000; i++) {
+            int k = random.nextInt(keys);
+            long floor = written.get(k); // acknowledged before this read began
+            long found = java.nio.ByteBuffer.wrap(cache.get("k" + k)).getLong();
+            if (found < seen[k] || found < floor) {
+              violations.merge("k" + k, 1L, Long::sum);
+            }
+            seen[k] = Math.max(seen[k], found);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> future : work) {
+        future.get(120, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      assertThat(violations).as("keys read older than already seen or acknowledged").isEmpty();
+      assertThat(composite(cache).promotions()).isPositive();
+      for (int k = 0; k < keys; k++) {
+        assertThat(java.nio.ByteBuffer.wrap(cache.get("k" + k)).getLong()).isEqualTo(writesPerKey);
+      }
+    }
+  }
+
+  @Test
+  void badOptionsAreNamed() {
+    try (CacheManager manager = manager()) {
+      assertThatThrownBy(() -> manager.createCache("bad", TierCacheConfiguration.builder(String.class,
+          byte[].class).tiers("heap", "mapdb").strategy("adaptive").strategyOption("heap-budget", "lots")
+          .build())).hasMessageContaining("heap-budget").hasMessageContaining("KiB, MiB or GiB");
+    }
+  }
+}
