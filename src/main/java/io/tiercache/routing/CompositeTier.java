@@ -8,6 +8,7 @@ import io.tiercache.tier.Prepared;
 import io.tiercache.tier.ReadCopies;
 import io.tiercache.tier.Tier;
 import io.tiercache.tier.TierException;
+import io.tiercache.tier.serialized.RecordFormat;
 import io.tiercache.tier.serialized.SerializedTier;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -165,29 +166,44 @@ public final class CompositeTier<K> implements Tier<K> {
 
   /** What a copy weighs: its serialized record, plus what its objects cost beyond it (a rough allowance). */
   private static int weight(Envelope copy) {
-    byte[] record = copy.record();
-    return record == null ? 256 : (int) Math.min(Integer.MAX_VALUE, record.length + 64L);
+    return ((HotCopy) copy).weight();
   }
 
   /**
-   * Offers a copy of an entry read from a byte-storing tier and returns the envelope to hand out: the copy
-   * (shared, so the cache copies the value out of it for its caller), or the envelope itself when nothing is
-   * kept (no hot copies, too big, or undecodable: the caller meets the failure as usual).
+   * Offers a copy of an entry read from byte-storing tier {@code index}: shared by later readers, decoded by the
+   * first of them. The reader itself keeps the envelope it read, whose value is its own.
    */
-  private Envelope offerCopy(K key, long stamp, Envelope found) {
-    byte[] record = found.record();
-    if (hot == null || stamp < 0 || record == null || record.length > copyMaxBytes) {
-      return found;
+  private void offerCopy(Probe<K> probe, int index, long stamp, Envelope found) {
+    Envelope copy = copyOf(probe, index, found);
+    if (copy != null) {
+      hot.offer(probe.key, stamp, copy);
     }
-    Object value;
-    try {
-      value = found.value();
-    } catch (RuntimeException undecodable) {
-      return found;
+  }
+
+  /** A hot copy of a record tier {@code index} holds for the probed key, or null when none is kept. */
+  private Envelope copyOf(Probe<K> probe, int index, Envelope stored) {
+    SerializedTier<K> tier = slots.get(index).bytes();
+    byte[] record = stored == null ? null : stored.record();
+    if (hot == null || tier == null || record == null || record.length > copyMaxBytes
+        || stored.encoder() != tier.serializer()) {
+      return null;
     }
-    Envelope copy = Envelope.shared(value, found.expireAtMillis(), record, found.encoder());
-    hot.offer(key, stamp, copy);
-    return copy;
+    return new HotCopy(stored.expireAtMillis(), record, tier.valueDecoder(probe.keyBytes(tier.serializer())));
+  }
+
+  /**
+   * The copy of what a write just stored, kept as a cache backed by nothing would keep the value written (the
+   * copies' policy decides whether it stays), or null. Only when the envelope's record is the very record
+   * stored (its header stamped in place by this write, with this write's sequence): a copy must carry the
+   * stored bytes, which an expiry update compares with the store's.
+   */
+  private Envelope copyOfWrite(Probe<K> probe, int index, Envelope stored, long sequence) {
+    byte[] record = stored == null ? null : stored.record();
+    if (record == null || record.length < RecordFormat.HEADER_BYTES || record[0] != RecordFormat.VERSION
+        || RecordFormat.sequence(record) != sequence || RecordFormat.expireAt(record) != stored.expireAtMillis()) {
+      return null;
+    }
+    return copyOf(probe, index, stored);
   }
 
   private void beginWrite(K key) {
@@ -258,7 +274,10 @@ public final class CompositeTier<K> implements Tier<K> {
       for (int i = firstHoldsObjects ? 1 : 0; i < slots.size(); i++) {
         Envelope envelope = slots.get(i).read(probe);
         if (envelope != null) {
-          return lookups.probed(i, offerCopy(key, stamp, envelope));
+          if (hot != null && stamp >= 0) {
+            offerCopy(probe, i, stamp, envelope);
+          }
+          return lookups.probed(i, envelope);
         }
       }
       if (moves.version(stripe) == before) {
@@ -315,9 +334,14 @@ public final class CompositeTier<K> implements Tier<K> {
     Probe<K> probe = probe(key);
     int stripe = locks.stripeOf(key);
     ReentrantLock lock = locks.stripe(stripe);
-    Envelope result;
+    Envelope result = null;
+    int written = -1;
+    long sequence = 0;
+    boolean unchanged = false;
     lock.lock();
-    beginWrite(key);
+    if (hot != null) {
+      hot.beginUpdate(key);
+    }
     try {
       Location found = locate(probe);
       if (moves.isUnsettled(key)) {
@@ -328,6 +352,7 @@ public final class CompositeTier<K> implements Tier<K> {
       }
       Envelope replacement = remapper.remap(key, found.envelope());
       if (replacement == found.envelope()) {
+        unchanged = true;
         return replacement;
       }
       if (replacement == null) {
@@ -335,14 +360,19 @@ public final class CompositeTier<K> implements Tier<K> {
         return null;
       }
       int target = targetOf(key, replacement, found);
-      long sequence = SerializedTier.sequenceOf(found.envelope()) + 1;
+      sequence = SerializedTier.sequenceOf(found.envelope()) + 1;
       if (found.index() < 0 || found.index() == target) {
         result = slots.get(target).write(probe, found.envelope(), replacement, sequence);
       } else {
         result = moves.move(probe, found, target, replacement, sequence, stripe);
       }
+      written = target;
     } finally {
-      endWrite(key);
+      if (hot != null && unchanged) {
+        hot.endUnchanged(key);
+      } else if (hot != null) { // the write committed if written >= 0; the key is still locked either way
+        hot.endUpdate(key, written >= 0 ? copyOfWrite(probe, written, result, sequence) : null);
+      }
       lock.unlock();
     }
     for (Slot<K> slot : slots) {
@@ -378,7 +408,10 @@ public final class CompositeTier<K> implements Tier<K> {
     try {
       Location found = locate(probe(key));
       if (found.index() >= 0) {
-        tiers.get(found.index()).updateExpiry(key, envelope, expireAtMillis);
+        // a hot copy stands for the record it was made of: the tier compares its own record, if still that one
+        Envelope current = envelope instanceof HotCopy && envelope.sameRecord(found.envelope()) ? found.envelope()
+            : envelope;
+        tiers.get(found.index()).updateExpiry(key, current, expireAtMillis);
       }
     } finally {
       endWrite(key);

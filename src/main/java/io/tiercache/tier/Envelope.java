@@ -35,8 +35,8 @@ public class Envelope {
     this.expireAtMillis = expireAtMillis;
   }
 
-  /** For envelopes that decode their value on first use. */
-  private Envelope(long expireAtMillis) {
+  /** For envelopes that decode their value on first use (and override {@link #value()}). */
+  protected Envelope(long expireAtMillis) {
     this.value = null;
     this.expireAtMillis = expireAtMillis;
   }

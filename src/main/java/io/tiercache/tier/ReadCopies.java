@@ -128,15 +128,46 @@ public final class ReadCopies<K> {
   }
 
   /**
-   * Keeps {@code envelope} as the copy of {@code key}: the value a write just committed, after its
-   * {@link #endWrite}, by the caller still holding the key's lock (so no other write of the key runs). No read
-   * that began before the write can keep an older value, since the write moved the stripe.
+   * Begins a write of {@code key} by the caller holding the key's lock, whose {@link #endUpdate} replaces the
+   * copy (or removes it): unlike {@link #beginWrite}, the current copy stays readable meanwhile (a read that
+   * overlaps a write may see either value), and a replaced copy keeps its standing in the eviction policy, as
+   * a value updated in place would.
    */
-  public void replace(K key, Envelope envelope) {
-    if (live) {
-      entries.put(key, envelope);
+  public void beginUpdate(K key) {
+    int stripe = stripe(key);
+    writing.incrementAndGet(stripe);
+    stripes.incrementAndGet(stripe);
+  }
+
+  /**
+   * Ends what {@link #beginUpdate} began: keeps {@code copy}, the value the write committed, or removes the
+   * key's copy when {@code copy} is null (the write failed, removed the entry, or stored bytes no copy can be
+   * made of). No read that began before can keep an older value, since the write moved the stripe.
+   */
+  public void endUpdate(K key, Envelope copy) {
+    endUpdate(key, copy, false);
+  }
+
+  /**
+   * Ends what {@link #beginUpdate} began for a write that changed nothing (its remapper kept the value): the
+   * copy, if any, stays as it is.
+   */
+  public void endUnchanged(K key) {
+    endUpdate(key, null, true);
+  }
+
+  private void endUpdate(K key, Envelope copy, boolean unchanged) {
+    int stripe = stripe(key);
+    stripes.incrementAndGet(stripe);
+    if (unchanged) {
+      // the copy still matches the entry
+    } else if (copy != null && live) {
+      entries.put(key, copy);
       kept.increment();
+    } else {
+      entries.invalidate(key);
     }
+    writing.decrementAndGet(stripe);
   }
 
   /** Returns true when a copy of {@code key} is kept. */

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * The hit ratios of {@link PlacementBenchmark}'s workload, counted rather than timed: for each subject, the
  * share of reads its heap answered and the share it answered at all, over a fixed number of operations after a
  * warm-up of as many. {@code java -cp benchmarks.jar io.tiercache.benchmarks.PlacementHitRatios [budget MiB]
- * [operations]}; prints one Markdown table row per subject.
+ * [operations] [subject,...]}; prints one Markdown table row per subject.
  */
 public final class PlacementHitRatios {
 
@@ -19,7 +19,8 @@ public final class PlacementHitRatios {
     long budget = budgetMiB * 1024L * 1024;
     System.out.println("| subject | heap hit ratio | hit ratio | operations |");
     System.out.println("|---|---|---|---|");
-    for (String name : PlacementSubjects.NAMES) {
+    java.util.List<String> names = args.length > 2 ? java.util.List.of(args[2].split(",")) : PlacementSubjects.NAMES;
+    for (String name : names) {
       PlacementWorkload workload = new PlacementWorkload(10 * budget, 42);
       Path directory = Files.createTempDirectory("tiercache-placement-ratios");
       Subject subject = PlacementSubjects.create(name, budget, workload.totalBytes(), directory);
@@ -39,6 +40,11 @@ public final class PlacementHitRatios {
         long hits = reads - (workload.misses - missesBefore);
         System.out.printf("| %s | %.3f | %.3f | %d |%n", name, (double) heapHits / reads, (double) hits / reads,
             operations);
+        if (System.getProperty("placement.debug") != null && subject instanceof Subjects.JCacheSubject jcache) {
+          io.tiercache.routing.CompositeTier<?> composite = jcache.cache().unwrap(io.tiercache.routing.CompositeTier.class);
+          System.out.println("promotions " + composite.promotions() + " demotions " + composite.demotions() + " copies "
+              + composite.hotCopies() + " bytes " + composite.hotCopyBytes());
+        }
       } finally {
         subject.close();
         Subjects.delete(directory);

@@ -44,11 +44,14 @@ final class PlacementSubjects {
         return tiercache(directory, builder().strategy("adaptive")
             .strategyOption("heap-budget", Long.toString(budget)));
       case "tiercache-size":
-        return tiercache(directory, builder().heapMaximumWeight(budget, (key, value) -> value.length + 64L));
+        return tiercache(directory, builder().heapMaximumWeight(budget, (key, value) -> value.length + 64));
       case "ehcache-heap-disk":
         return ehcache(directory, budget, dataBytes);
       case "caffeine-budget":
         return new Subjects.MapSubject(Caffeine.newBuilder().maximumWeight(budget)
+            .weigher((Object key, Object value) -> ((byte[]) value).length + 64).build().asMap());
+      case "caffeine-budget-sync":
+        return new Subjects.MapSubject(Caffeine.newBuilder().maximumWeight(budget).executor(Runnable::run)
             .weigher((Object key, Object value) -> ((byte[]) value).length + 64).build().asMap());
       default:
         throw new IllegalArgumentException("unknown subject '" + name + "'; allowed: " + NAMES);
@@ -91,8 +94,8 @@ final class PlacementSubjects {
 
   private static Subject ehcache(Path directory, long budget, long dataBytes) {
     long diskMiB = 2 * (dataBytes >> 20) + 64;
-    org.ehcache.core.statistics.DefaultStatisticsService statistics =
-        new org.ehcache.core.statistics.DefaultStatisticsService();
+    org.ehcache.core.internal.statistics.DefaultStatisticsService statistics =
+        new org.ehcache.core.internal.statistics.DefaultStatisticsService();
     org.ehcache.PersistentCacheManager manager = CacheManagerBuilder.newCacheManagerBuilder()
         .using(statistics)
         .with(CacheManagerBuilder.persistence(directory.resolve("ehcache").toFile()))

@@ -158,7 +158,9 @@ public final class RecordFormat {
       long sequence) {
     byte[] record = envelope.record();
     if (record != null && envelope.encoder() == serializer) {
-      byte[] current = upgraded(record);
+      // a record prepared for this write has its header still blank (version 0): it is of the current format,
+      // only unstamped, and must not be copied as an old one would be
+      byte[] current = envelope.ownsRecord() ? record : upgraded(record);
       boolean inPlace = envelope.ownsRecord() || current != record;
       return stamp(keyBytes, current, inPlace, serializer.id(), envelope.expireAtMillis(), sequence);
     }

@@ -171,6 +171,14 @@ public final class SerializedTier<K> implements Tier<K> {
         stored -> decodeValue(keyBytes, stored));
   }
 
+  /**
+   * Returns how a record this tier holds under {@code keyBytes} is decoded later, away from this read (a
+   * composite's hot copies): as a read would decode it, dropping it if it no longer decodes.
+   */
+  public java.util.function.Function<byte[], Object> valueDecoder(byte[] keyBytes) {
+    return stored -> decodeValue(keyBytes, stored);
+  }
+
   private Object decodeValue(byte[] keyBytes, byte[] record) {
     int offset = RecordFormat.valueOffset(record);
     try {
