@@ -3,7 +3,9 @@
 # `benchmarks/run.sh targets` for the write-path targets (about 15 minutes), `benchmarks/run.sh durability` for the
 # cost of the crash-safe defaults (about 7 minutes), `benchmarks/run.sh encryption` for what encryption at rest
 # costs (about 6 minutes), `benchmarks/run.sh redis` for the Redis tier and its near
-# cache (about 10 minutes; starts its own redis-server), `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
+# cache (about 10 minutes; starts its own redis-server), `benchmarks/run.sh placement` for the adaptive strategy
+# against the size strategy, Ehcache heap+disk and a budget-bound Caffeine (about 20 minutes),
+# `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
 # Writes raw JMH JSON to benchmarks/results/jmh/, then results.md (table with ratios) and chart.png.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -82,6 +84,21 @@ case "${1:-default}" in
       -p keys=uniform -t 1 -jvmArgsAppend "-Dtiercache.bench.redis=$uri"
     java -Xms1g -Xmx1g -cp "$JAR" io.tiercache.benchmarks.NearCacheWorkload "$uri" 20 2000 results/near-cache.md
     ;;
+  placement)
+    # Zipf(0.99), 10% writes, a data set ten times the heap budget, values of 100 B to 1 MiB: the adaptive
+    # strategy against the size strategy, Ehcache heap+disk (by value, like with like; and by reference) and
+    # Caffeine bound to the same budget; then the hit ratios, counted over a fixed number of operations
+    java -jar "$JAR" 'PlacementBenchmark.operation$' -wi 2 -w 5s -i 5 -r 5s -f 2 -t 1 \
+      -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch" -p budgetMiB=32 \
+      -p subject=tiercache-adaptive,tiercache-size,ehcache-heap-disk,ehcache-heap-disk-by-reference,caffeine-budget \
+      -rf json -rff results/jmh/placement.json
+    java -Xms2g -Xmx2g -cp "$JAR" io.tiercache.benchmarks.PlacementHitRatios 32 500000 2>/dev/null \
+      | grep '^|' > results/placement-hit-ratios.md
+    java -cp "$JAR" io.tiercache.benchmarks.PlacementReport results/jmh/placement.json \
+      results/placement-hit-ratios.md results/placement.md > /dev/null
+    echo "Wrote $here/results/placement.md"
+    exit 0
+    ;;
   custom)
     shift
     java -jar "$JAR" "$@" -rf json -rff results/jmh/custom.json
@@ -98,7 +115,7 @@ case "${1:-default}" in
       -p keys=zipf -t 1
     ;;
   *)
-    echo "usage: $0 [default|targets|durability|encryption|redis|quick|custom <jmh arguments>]" >&2
+    echo "usage: $0 [default|targets|durability|encryption|redis|placement|quick|custom <jmh arguments>]" >&2
     exit 2
     ;;
 esac

@@ -26,7 +26,10 @@ import org.ehcache.config.units.MemoryUnit;
  *   <li>{@code tiercache-size}: the same tiers under the default size strategy (4 KiB and 256 KiB), the heap
  *       tier bounded by the budget in bytes (values' lengths): small entries it evicts are gone.</li>
  *   <li>{@code ehcache-heap-disk}: Ehcache 3 with a heap tier sized to the budget and a disk tier holding
- *       everything, through its own API.</li>
+ *       everything, through its own API, storing by value as a JCache cache does (its heap copies a value in and
+ *       out, with a copier that clones the array, as tiercache's does): like with like.
+ *   <li>{@code ehcache-heap-disk-by-reference}: the same with Ehcache's own default, a heap that hands out the
+ *       stored array itself (no JCache provider may do that by default), for reference.</li>
  *   <li>{@code caffeine-budget}: Caffeine bounded to the budget by weight, backed by nothing: its hit ratio is
  *       what the heap alone can do.</li>
  * </ul>
@@ -34,19 +37,31 @@ import org.ehcache.config.units.MemoryUnit;
 final class PlacementSubjects {
 
   static final List<String> NAMES = List.of("tiercache-adaptive", "tiercache-size", "ehcache-heap-disk",
-      "caffeine-budget");
+      "ehcache-heap-disk-by-reference", "caffeine-budget");
 
   private PlacementSubjects() { }
 
   static Subject create(String name, long budget, long dataBytes, Path directory) {
     switch (name) {
       case "tiercache-adaptive":
-        return tiercache(directory, builder().strategy("adaptive")
-            .strategyOption("heap-budget", Long.toString(budget)));
+        TierCacheConfiguration.Builder<Integer, byte[]> adaptive = builder().strategy("adaptive")
+            .strategyOption("heap-budget", Long.toString(budget));
+        // -Dplacement.copy-max-bytes=... tries another copy bound than the strategy's default
+        String copyMax = System.getProperty("placement.copy-max-bytes");
+        if (copyMax != null) {
+          adaptive.strategyOption("copy-max-bytes", copyMax);
+        }
+        String bulky = System.getProperty("placement.bulky-bytes"); // the same for the MapDB/RocksDB split
+        if (bulky != null) {
+          adaptive.strategyOption("bulky-bytes", bulky);
+        }
+        return tiercache(directory, adaptive);
       case "tiercache-size":
         return tiercache(directory, builder().heapMaximumWeight(budget, (key, value) -> value.length + 64));
       case "ehcache-heap-disk":
-        return ehcache(directory, budget, dataBytes);
+        return ehcache(directory, budget, dataBytes, true);
+      case "ehcache-heap-disk-by-reference":
+        return ehcache(directory, budget, dataBytes, false);
       case "caffeine-budget":
         return new Subjects.MapSubject(Caffeine.newBuilder().maximumWeight(budget)
             .weigher((Object key, Object value) -> ((byte[]) value).length + 64).build().asMap());
@@ -92,15 +107,31 @@ final class PlacementSubjects {
     long heapHits();
   }
 
-  private static Subject ehcache(Path directory, long budget, long dataBytes) {
+  private static CacheConfigurationBuilder<Integer, byte[]> configuration(long budget, long diskMiB) {
+    return CacheConfigurationBuilder.newCacheConfigurationBuilder(Integer.class, byte[].class,
+        ResourcePoolsBuilder.newResourcePoolsBuilder().heap(budget, MemoryUnit.B).disk(diskMiB, MemoryUnit.MB));
+  }
+
+  /** Ehcache's copier for stored arrays: a clone in, a clone out. */
+  public static final class ArrayCopier extends org.ehcache.impl.copy.ReadWriteCopier<byte[]> {
+    @Override
+    public byte[] copy(byte[] array) {
+      return array.clone();
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Subject ehcache(Path directory, long budget, long dataBytes, boolean byValue) {
     long diskMiB = 2 * (dataBytes >> 20) + 64;
     org.ehcache.core.internal.statistics.DefaultStatisticsService statistics =
         new org.ehcache.core.internal.statistics.DefaultStatisticsService();
     org.ehcache.PersistentCacheManager manager = CacheManagerBuilder.newCacheManagerBuilder()
         .using(statistics)
         .with(CacheManagerBuilder.persistence(directory.resolve("ehcache").toFile()))
-        .withCache("placement", CacheConfigurationBuilder.newCacheConfigurationBuilder(Integer.class, byte[].class,
-            ResourcePoolsBuilder.newResourcePoolsBuilder().heap(budget, MemoryUnit.B).disk(diskMiB, MemoryUnit.MB)))
+        .withCache("placement", byValue
+            ? configuration(budget, diskMiB).withService(new org.ehcache.impl.config.copy.DefaultCopierConfiguration(
+                ArrayCopier.class, org.ehcache.impl.config.copy.DefaultCopierConfiguration.Type.VALUE))
+            : configuration(budget, diskMiB))
         .build(true);
     org.ehcache.Cache<Integer, byte[]> cache = manager.getCache("placement", Integer.class, byte[].class);
     abstract class EhcacheSubject implements Subject, HeapCounted { }
