@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tiercache", mixinStandardHelpOptions = true, versionProvider = TierCacheCli.Version.class,
     description = "Looks after tiercache directories and running caches.",
     subcommands = {InspectCommand.class, VerifyCommand.class, CompactCommand.class, ExportCommand.class,
-        ImportCommand.class, RekeyCommand.class, StatsCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        ImportCommand.class, RekeyCommand.class, StatsCommand.class, ProfileCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class TierCacheCli {
 
   /** Exit code of a command that did its work and found nothing wrong. */

@@ -97,6 +97,29 @@ class CommandLineTest {
   }
 
   @Test
+  void profileShowsSizesAndWhatTheAdaptiveStrategyWouldDo() throws Exception {
+    Path directory = work.resolve("profile");
+    try (CacheManager manager = manager(directory)) {
+      javax.cache.Cache<String, byte[]> cache = manager.createCache("sizes", io.tiercache.configuration
+          .TierCacheConfiguration.builder(String.class, byte[].class).tiers("heap", "mapdb", "rocksdb").build());
+      for (int i = 0; i < 10; i++) {
+        cache.put("medium" + i, new byte[10_000]);   // MapDB under the size strategy, MapDB under adaptive too
+        cache.put("large" + i, new byte[300_000]);   // RocksDB under both
+        cache.put("mid-large" + i, new byte[100_000]); // MapDB; at bulky-bytes 64 KiB adaptive puts it in RocksDB
+      }
+    }
+    Run run = cli("profile", "--heap-budget", "1MiB", "--bulky-bytes", "64KiB", directory.toString());
+    assertThat(run.code()).as("%s", run).isZero();
+    assertThat(run.out()).contains("Cache sizes: 30 entries").contains("mapdb 20").contains("rocksdb 10")
+        .contains("0 would live in MapDB, 10 in RocksDB")
+        .containsPattern("4.0 KiB-16.0 KiB +10 ").containsPattern("256.0 KiB-1.0 MiB +10 ")
+        .contains("the budget holds");
+    Run bad = cli("profile", "--heap-budget", "lots", directory.toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--heap-budget must be a byte count");
+  }
+
+  @Test
   void verifyChecksEveryRecordAndDecodesThemWhenAllowed() {
     Run checksums = cli("verify", demo.toString());
     assertThat(checksums.code()).as("%s", checksums).isZero();

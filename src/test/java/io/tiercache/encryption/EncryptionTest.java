@@ -85,16 +85,7 @@ class EncryptionTest {
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+    return io.tiercache.testing.Bytes.indexOf(haystack, needle);
   }
 
   @ParameterizedTest

@@ -97,21 +97,27 @@ class RedisEncryptionTest {
     return "encrypted-" + UUID.randomUUID();
   }
 
-  /** Every Redis key whose name starts with the cache's prefix, with its value (strings only). */
-  private static Map<String, byte[]> entries(String namespace) {
-    Map<String, byte[]> found = new LinkedHashMap<>();
+  /** The names of the Redis keys matching {@code pattern}, as ISO-8859-1 text. */
+  private static List<String> keys(String pattern) {
+    List<String> names = new ArrayList<>();
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
-      KeyScanCursor<byte[]> batch = redis().scan(cursor, ScanArgs.Builder.matches("tc:" + namespace + ":e{*")
-          .limit(500));
-      for (byte[] key : batch.getKeys()) {
-        byte[] value = redis().get(key);
-        if (value != null) {
-          found.put(new String(key, StandardCharsets.ISO_8859_1), value);
-        }
-      }
+      KeyScanCursor<byte[]> batch = redis().scan(cursor, ScanArgs.Builder.matches(pattern).limit(500));
+      batch.getKeys().forEach(name -> names.add(new String(name, StandardCharsets.ISO_8859_1)));
       cursor = batch;
     } while (!cursor.isFinished());
+    return names;
+  }
+
+  /** Every entry key of the cache's namespace, with its value. */
+  private static Map<String, byte[]> entries(String namespace) {
+    Map<String, byte[]> found = new LinkedHashMap<>();
+    for (String name : keys("tc:" + namespace + ":e{*")) {
+      byte[] value = redis().get(name.getBytes(StandardCharsets.ISO_8859_1));
+      if (value != null) {
+        found.put(name, value);
+      }
+    }
     return found;
   }
 
@@ -127,16 +133,7 @@ class RedisEncryptionTest {
   }
 
   private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
+    return io.tiercache.testing.Bytes.contains(haystack, needle);
   }
 
   @Test
@@ -314,13 +311,7 @@ class RedisEncryptionTest {
       assertThat(copied).hasSize(20);
       manager.destroyCache("doomed");
     }
-    List<String> items = new ArrayList<>();
-    ScanCursor cursor = ScanCursor.INITIAL;
-    do {
-      KeyScanCursor<byte[]> batch = redis().scan(cursor, ScanArgs.Builder.matches("tc:" + namespace + ":*"));
-      batch.getKeys().forEach(name -> items.add(new String(name, StandardCharsets.ISO_8859_1)));
-      cursor = batch;
-    } while (!cursor.isFinished());
+    List<String> items = keys("tc:" + namespace + ":*");
     assertThat(items).as("nothing of the cache is left in Redis").isEmpty();
     copied.forEach((name, value) -> redis().set(name.getBytes(StandardCharsets.ISO_8859_1), value));
     try (CacheManager manager = TestCaches.newManager()) {

@@ -40,11 +40,6 @@ public final class PlacementHitRatios {
         long hits = reads - (workload.misses - missesBefore);
         System.out.printf("| %s | %.3f | %.3f | %d |%n", name, (double) heapHits / reads, (double) hits / reads,
             operations);
-        if (System.getProperty("placement.debug") != null && subject instanceof Subjects.JCacheSubject jcache) {
-          io.tiercache.routing.CompositeTier<?> composite = jcache.cache().unwrap(io.tiercache.routing.CompositeTier.class);
-          System.out.println("promotions " + composite.promotions() + " demotions " + composite.demotions() + " copies "
-              + composite.hotCopies() + " bytes " + composite.hotCopyBytes());
-        }
       } finally {
         subject.close();
         Subjects.delete(directory);

@@ -80,6 +80,13 @@ final class PlacementSubjects {
 
   @SuppressWarnings("unchecked")
   private static Subject tiercache(Path directory, TierCacheConfiguration.Builder<Integer, byte[]> builder) {
+    // -Dplacement.settings=name=value;name=value tries other tier settings (for experiments, not the table)
+    String settings = System.getProperty("placement.settings", "");
+    for (String setting : settings.split(";")) {
+      if (setting.contains("=")) {
+        builder.tierSetting(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+      }
+    }
     Properties properties = new Properties();
     properties.setProperty(TierCacheManager.DIRECTORY_PROPERTY, directory.resolve("tiercache").toString());
     CacheManager manager = Caching.getCachingProvider("io.tiercache.spi.TierCachingProvider")
