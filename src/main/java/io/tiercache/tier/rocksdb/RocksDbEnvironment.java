@@ -127,6 +127,7 @@ final class RocksDbEnvironment {
     ColumnFamilyOptions columnFamilyOptions = new ColumnFamilyOptions().setTableFormatConfig(table);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     try (Options listOptions = new Options()) {
+      ManifestCheck.check(directory); // before RocksDB reads it: a damaged one can hang RocksDB for good
       List<byte[]> names = RocksDB.listColumnFamilies(listOptions, directory.toString());
       if (names.isEmpty()) {
         names = List.of(RocksDB.DEFAULT_COLUMN_FAMILY);

@@ -73,6 +73,7 @@ public final class RocksDbTiers {
       return java.util.List.of();
     }
     RocksDbEnvironment.loadLibrary();
+    ManifestCheck.check(directory);
     try (org.rocksdb.Options options = new org.rocksdb.Options()) {
       java.util.List<String> names = new java.util.ArrayList<>();
       for (byte[] name : org.rocksdb.RocksDB.listColumnFamilies(options, directory.toString())) {
@@ -108,6 +109,7 @@ public final class RocksDbTiers {
     } catch (java.io.IOException e) {
       throw new TierUnavailableException("Cannot create a temporary directory for RocksDB's log: " + e, e);
     }
+    ManifestCheck.check(directory);
     try (org.rocksdb.Options listing = new org.rocksdb.Options();
         org.rocksdb.DBOptions options = new org.rocksdb.DBOptions().setDbLogDir(infoLogs.toString());
         org.rocksdb.ColumnFamilyOptions familyOptions = new org.rocksdb.ColumnFamilyOptions()) {
