@@ -368,12 +368,15 @@ public final class CompositeTier<K> implements Tier<K> {
       }
       written = target;
     } finally {
-      if (hot != null && unchanged) {
-        hot.endUnchanged(key);
-      } else if (hot != null) { // the write committed if written >= 0; the key is still locked either way
-        hot.endUpdate(key, written >= 0 ? copyOfWrite(probe, written, result, sequence) : null);
+      try {
+        if (hot != null && unchanged) {
+          hot.endUnchanged(key);
+        } else if (hot != null) { // the write committed if written >= 0; the key is still locked either way
+          hot.endUpdate(key, written >= 0 ? copyOfWrite(probe, written, result, sequence) : null);
+        }
+      } finally {
+        lock.unlock();
       }
-      lock.unlock();
     }
     for (Slot<K> slot : slots) {
       slot.settle();
