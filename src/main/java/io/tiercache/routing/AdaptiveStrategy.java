@@ -5,10 +5,12 @@ import java.util.Map;
 /**
  * Places entries by what the cache observes rather than by a fixed rule: every entry gets a durable home on a
  * byte-storing tier (MapDB for ordinary values, RocksDB for bulky ones), and the heap holds <em>copies</em> of
- * the entries read most, within a budget in bytes. The copies are admitted and dropped by Caffeine's W-TinyLFU
- * policy (a compact frequency sketch of recent accesses, with recency for bursts), weighed by their serialized
- * size: an entry read often enough is promoted to the heap on its next read; one that cools down is demoted by
- * dropping its copy, never evicted, since its home still holds it. Because no entry lives only on the heap, a
+ * the entries read most, within a budget in bytes. A copy is admitted when what it saves (a disk read per read
+ * of it: a fixed cost plus its bytes, times its frequency in a compact sketch of recent reads) exceeds what the
+ * copies it would push out save, so that small entries are not pushed out by a large one read no more often;
+ * copies are then kept and dropped by Caffeine's W-TinyLFU policy, weighed by their serialized size. An entry
+ * read often enough is promoted to the heap on its next read; one that cools down is demoted by dropping its
+ * copy, never evicted, since its home still holds it. Because no entry lives only on the heap, a
  * crash loses no acknowledged write of any size, and moves between tiers are never needed for temperature.
  *
  * <p>In a cache without a byte-storing tier everything stays on the heap, as with any strategy. The heap tier

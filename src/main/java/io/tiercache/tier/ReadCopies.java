@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Copies on the heap of entries whose home is elsewhere, kept decoded so that a hit costs no round trip, no
  * disk read and no deserialization: the near cache of a Redis tier (bounded in entries), and the hot copies a
- * composite keeps in front of its disk tiers under the adaptive strategy (bounded in bytes, admitted and
- * dropped by Caffeine's frequency-based policy). A copy is never the only one: dropping it loses nothing. It
+ * composite keeps in front of its disk tiers under the adaptive strategy (bounded in bytes, admitted by what
+ * they save per byte ({@link CopyAdmission}) and dropped by Caffeine's frequency-based policy). A copy is never the only one: dropping it loses nothing. It
  * is only as good as its invalidations, so it follows three rules:
  *
  * <ul>
@@ -41,6 +41,8 @@ public final class ReadCopies<K> {
   private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
   private volatile boolean live;
+  private CopyAdmission<K> admission; // set once, by ofBytes: null for copies bounded in number
+  private java.util.function.ToIntFunction<Envelope> weigher; // likewise
 
   private ReadCopies(Caffeine<Object, Object> bound) {
     this.entries = bound.removalListener((K key, Envelope copy, RemovalCause cause) -> {
@@ -63,12 +65,19 @@ public final class ReadCopies<K> {
     // eviction runs on the thread that adds a copy, not later on a pool: the budget holds after every read
     ReadCopies<K> copies = new ReadCopies<>(Caffeine.newBuilder().maximumWeight(budgetBytes).executor(Runnable::run)
         .weigher((Object key, Object copy) -> weigher.applyAsInt((Envelope) copy)));
+    // one counter per KiB of budget and row: wide enough to tell the hot keys among many more candidates
+    copies.weigher = weigher;
+    copies.admission = new CopyAdmission<>(new AccessSketch(budgetBytes / 1024),
+        copies.entries.policy().eviction().orElseThrow());
     copies.live = true;
     return copies;
   }
 
   /** Returns the copy kept for {@code key}, or null. */
   public Envelope get(K key) {
+    if (admission != null) {
+      admission.recordRead(key);
+    }
     Envelope kept = live ? entries.getIfPresent(key) : null;
     if (kept != null) {
       hits.increment();
@@ -116,6 +125,9 @@ public final class ReadCopies<K> {
     if (stamp < 0 || !live) {
       return;
     }
+    if (!admitted(key, envelope)) {
+      return;
+    }
     int stripe = stripe(key);
     // The stamp moves on with every record kept. Of two reads that took the same stamp, the first to arrive
     // is kept and the second removes it again (before its caller sees its own, possibly newer, value): so a
@@ -161,13 +173,19 @@ public final class ReadCopies<K> {
     stripes.incrementAndGet(stripe);
     if (unchanged) {
       // the copy still matches the entry
-    } else if (copy != null && live) {
+    } else if (copy != null && live && admitted(key, copy)) {
       entries.put(key, copy);
       kept.increment();
     } else {
       entries.invalidate(key);
     }
     writing.decrementAndGet(stripe);
+  }
+
+  /** A copy that replaces one is always kept (it keeps its standing); a new one must be worth its room. */
+  private boolean admitted(K key, Envelope copy) {
+    return admission == null || entries.policy().getIfPresentQuietly(key) != null
+        || admission.admits(key, weigher.applyAsInt(copy));
   }
 
   /** Returns true when a copy of {@code key} is kept. */

@@ -246,4 +246,70 @@ class AdaptivePlacementTest {
           .build())).hasMessageContaining("heap-budget").hasMessageContaining("KiB, MiB or GiB");
     }
   }
+
+  /**
+   * The issue's bar for the heap: over a skewed workload of values from 100 B to 64 KiB, the copies answer at
+   * least as many reads as Caffeine bounded to the same bytes would (Caffeine weighs by size but admits by
+   * frequency alone; the copies weigh frequency per byte, so small entries are not pushed out by large ones).
+   */
+  @Test
+  void theCopiesAnswerAtLeastAsManyReadsAsCaffeineWithTheSameBudget() {
+    java.util.Random random = new java.util.Random(7);
+    int keys = 600;
+    int[] sizes = new int[keys];
+    for (int k = 0; k < keys; k++) { // log-uniform: most values small, most bytes in large ones
+      sizes[k] = (int) Math.round(100 * Math.pow(64 * 1024 / 100.0, random.nextDouble()));
+    }
+    double[] cumulative = new double[keys]; // Zipf(0.99) over the keys, key k of rank k + 1
+    double total = 0;
+    for (int k = 0; k < keys; k++) {
+      total += 1 / Math.pow(k + 1, 0.99);
+      cumulative[k] = total;
+    }
+    int operations = 40_000;
+    int[] sequence = new int[operations];
+    boolean[] writes = new boolean[operations];
+    for (int i = 0; i < operations; i++) {
+      int at = java.util.Arrays.binarySearch(cumulative, random.nextDouble() * total);
+      sequence[i] = at >= 0 ? at : -at - 1;
+      writes[i] = random.nextInt(10) == 0;
+    }
+    long budget = 256 * 1024;
+    com.github.benmanes.caffeine.cache.Cache<Integer, byte[]> caffeine = com.github.benmanes.caffeine.cache.Caffeine
+        .newBuilder().maximumWeight(budget).executor(Runnable::run)
+        .weigher((Integer key, byte[] value) -> value.length + 64).build();
+    long caffeineHits = 0;
+    long reads = 0;
+    try (CacheManager manager = manager()) {
+      Cache<String, byte[]> cache = manager.createCache("ratio", adaptive("256 KiB").build());
+      for (int k = 0; k < keys; k++) {
+        cache.put("k" + k, value(sizes[k], k));
+      }
+      long heapHitsBefore = 0;
+      for (int i = 0; i < operations; i++) {
+        if (i == operations / 2) { // the first half warms both up
+          heapHitsBefore = tier(cache, "heap").hits();
+          caffeineHits = 0;
+          reads = 0;
+        }
+        int k = sequence[i];
+        if (writes[i]) {
+          cache.put("k" + k, value(sizes[k], k));
+          caffeine.put(k, value(sizes[k], k));
+          continue;
+        }
+        reads++;
+        assertThat(cache.get("k" + k)).hasSize(sizes[k]);
+        if (caffeine.getIfPresent(k) != null) {
+          caffeineHits++;
+        } else {
+          caffeine.put(k, value(sizes[k], k));
+        }
+      }
+      double copies = (double) (tier(cache, "heap").hits() - heapHitsBefore) / reads;
+      double bar = (double) caffeineHits / reads;
+      assertThat(copies).as("heap hit ratio of the copies against Caffeine's %.3f", bar).isGreaterThanOrEqualTo(bar);
+      assertThat(composite(cache).hotCopyBytes()).isLessThanOrEqualTo(budget);
+    }
+  }
 }

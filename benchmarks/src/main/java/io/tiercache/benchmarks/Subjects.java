@@ -244,8 +244,9 @@ final class Subjects {
 
   private static Subject rocksdb(Path directory) {
     RocksDB.loadLibrary();
-    Options options = new Options().setCreateIfMissing(true)
-        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)));
+    Options options = new Options().setCreateIfMissing(true) // as the tier configures it
+        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)))
+        .setCompressionType(org.rocksdb.CompressionType.LZ4_COMPRESSION);
     RocksDB db;
     try {
       db = RocksDB.open(options, directory.resolve("raw.rocksdb").toString());
