@@ -4,7 +4,7 @@
 # cost of the crash-safe defaults (about 7 minutes), `benchmarks/run.sh encryption` for what encryption at rest
 # costs (about 6 minutes), `benchmarks/run.sh redis` for the Redis tier and its near
 # cache (about 10 minutes; starts its own redis-server), `benchmarks/run.sh placement` for the adaptive strategy
-# against the size strategy, Ehcache heap+disk and a budget-bound Caffeine (about 20 minutes),
+# against the size strategy, Ehcache heap+disk, a budget-bound Caffeine and the raw engines (about 25 minutes),
 # `benchmarks/run.sh quick` for a smoke run, or `benchmarks/run.sh custom <jmh arguments...>` for anything else.
 # Writes raw JMH JSON to benchmarks/results/jmh/, then results.md (table with ratios) and chart.png.
 set -euo pipefail
@@ -86,11 +86,12 @@ case "${1:-default}" in
     ;;
   placement)
     # Zipf(0.99), 10% writes, a data set ten times the heap budget, values of 100 B to 1 MiB: the adaptive
-    # strategy against the size strategy, Ehcache heap+disk (by value, like with like; and by reference) and
-    # Caffeine bound to the same budget; then the hit ratios, counted over a fixed number of operations
+    # strategy against the size strategy, Ehcache heap+disk (by value, like with like; and by reference),
+    # Caffeine bound to the same budget, and the same design built from the raw engines (what they cost); then
+    # the hit ratios, counted over a fixed number of operations
     java -jar "$JAR" 'PlacementBenchmark.operation$' -wi 2 -w 5s -i 5 -r 5s -f 2 -t 1 \
       -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch" -p budgetMiB=32 \
-      -p subject=tiercache-adaptive,tiercache-size,ehcache-heap-disk,ehcache-heap-disk-by-reference,caffeine-budget \
+      -p subject=tiercache-adaptive,tiercache-size,ehcache-heap-disk,ehcache-heap-disk-by-reference,caffeine-budget,raw-engines \
       -rf json -rff results/jmh/placement.json
     java -Xms2g -Xmx2g -cp "$JAR" io.tiercache.benchmarks.PlacementHitRatios 32 500000 2>/dev/null \
       | grep '^|' > results/placement-hit-ratios.md

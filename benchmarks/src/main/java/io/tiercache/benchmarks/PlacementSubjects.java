@@ -32,12 +32,14 @@ import org.ehcache.config.units.MemoryUnit;
  *       stored array itself (no JCache provider may do that by default), for reference.</li>
  *   <li>{@code caffeine-budget}: Caffeine bounded to the budget by weight, backed by nothing: its hit ratio is
  *       what the heap alone can do.</li>
+ *   <li>{@code raw-engines}: the adaptive strategy's design built from raw RocksDB (with its WAL) and Caffeine
+ *       holding clones, with nothing of ours ({@link PlacementRawEngines}): what the engines cost here.</li>
  * </ul>
  */
 final class PlacementSubjects {
 
   static final List<String> NAMES = List.of("tiercache-adaptive", "tiercache-size", "ehcache-heap-disk",
-      "ehcache-heap-disk-by-reference", "caffeine-budget");
+      "ehcache-heap-disk-by-reference", "caffeine-budget", "raw-engines");
 
   private PlacementSubjects() { }
 
@@ -65,6 +67,8 @@ final class PlacementSubjects {
       case "caffeine-budget":
         return new Subjects.MapSubject(Caffeine.newBuilder().maximumWeight(budget)
             .weigher((Object key, Object value) -> ((byte[]) value).length + 64).build().asMap());
+      case "raw-engines":
+        return new PlacementRawEngines(directory, budget);
       case "caffeine-budget-sync":
         return new Subjects.MapSubject(Caffeine.newBuilder().maximumWeight(budget).executor(Runnable::run)
             .weigher((Object key, Object value) -> ((byte[]) value).length + 64).build().asMap());

@@ -38,7 +38,7 @@ final class Subjects {
 
   static final List<String> ALL = List.of("tiercache-heap", "tiercache-mapdb", "tiercache-mapdb-lost-on-crash",
       "tiercache-rocksdb",
-      "tiercache-composite", "caffeine-raw", "caffeine-jcache", "ehcache-heap", "ehcache-disk", "mapdb-raw",
+      "tiercache-composite", "tiercache-composite-adaptive", "caffeine-raw", "caffeine-jcache", "ehcache-heap", "ehcache-disk", "mapdb-raw",
       "rocksdb-raw", "tiercache-redis", "tiercache-heap-redis", "lettuce-raw", "tiercache-mapdb-encrypted",
       "tiercache-rocksdb-encrypted");
 
@@ -63,6 +63,9 @@ final class Subjects {
         return tiercache(directory, storeByValue, encryptionSettings(directory), "rocksdb");
       case "tiercache-composite":
         return tiercache(directory, storeByValue, "heap", "mapdb", "rocksdb");
+      case "tiercache-composite-adaptive": // the same tiers under the adaptive strategy: every put goes to disk
+        return tiercache(directory, storeByValue, java.util.Map.of("strategy.name", "adaptive"), "heap", "mapdb",
+            "rocksdb");
       case "caffeine-raw":
         return new MapSubject(Caffeine.newBuilder().build().asMap());
       case "caffeine-jcache":
