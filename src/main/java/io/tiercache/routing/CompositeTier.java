@@ -12,6 +12,7 @@ import io.tiercache.tier.serialized.RecordFormat;
 import io.tiercache.tier.serialized.SerializedTier;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -432,7 +433,13 @@ public final class CompositeTier<K> implements Tier<K> {
     }
     Map<K, Envelope> found = new LinkedHashMap<>();
     List<K> missing = new ArrayList<>(requested);
+    // each key's stamp, taken before any tier is read: a write overlapping the batch voids its key's copy
+    Map<K, Long> stamps = hot == null ? Map.of() : new HashMap<>();
+    Map<K, Integer> foundIn = hot == null ? Map.of() : new HashMap<>();
     if (hot != null) {
+      for (K key : requested) {
+        stamps.put(key, hot.stamp(key));
+      }
       int copies = 0;
       for (K key : requested) {
         Envelope copy = hot.get(key);
@@ -452,8 +459,12 @@ public final class CompositeTier<K> implements Tier<K> {
         continue; // the copies stand for the heap tier, asked above
       }
       Map<K, Envelope> hitsHere = tier.getAll(missing);
-      lookups.batch(tiers.indexOf(tier), missing.size(), hitsHere.size());
+      int index = tiers.indexOf(tier);
+      lookups.batch(index, missing.size(), hitsHere.size());
       found.putAll(hitsHere);
+      if (hot != null) {
+        hitsHere.keySet().forEach(key -> foundIn.put(key, index));
+      }
       missing.removeAll(hitsHere.keySet());
     }
     // a key missed everywhere while its stripe was moving something, or unsettled, is read again under the lock
@@ -465,6 +476,9 @@ public final class CompositeTier<K> implements Tier<K> {
         if (envelope != null) {
           found.put(key, envelope);
         }
+      } else if (!moved && foundIn.containsKey(key)) {
+        // read from a byte tier on a quiet stripe, as a single get offers it: promoted like one
+        offerCopy(probe(key), foundIn.get(key), stamps.get(key), found.get(key));
       }
     }
     lookups.batchMissed(requested.size() - found.size());

@@ -22,7 +22,7 @@ final class AccessSketch {
 
   /** @param expectedKeys about how many distinct keys compete; the width is the next power of two above it */
   AccessSketch(long expectedKeys) {
-    int width = Integer.highestOneBit((int) Math.max(256, Math.min(expectedKeys, 1 << 24)) - 1) << 1;
+    int width = Integer.highestOneBit((int) Math.max(256, Math.min(expectedKeys, 1 << 21)) - 1) << 1;
     this.counters = new byte[ROWS * width];
     this.mask = width - 1;
     this.sampleSize = 10 * width;

@@ -93,6 +93,28 @@ class AdaptivePlacementTest {
         assertThat(cache.get("bulky")).isEqualTo(value(200_000, 2));
       }
       assertThat(tier(cache, "rocksdb").hits()).isGreaterThanOrEqualTo(5);
+
+    }
+  }
+
+  @Test
+  void getAllPromotesWhatItReadsFromDiskAsGetDoes() {
+    try (CacheManager manager = manager()) {
+      manager.createCache("batch", adaptive("1 MiB").build()).putAll(Map.of("a", value(300, 3), "b",
+          value(400, 4)));
+    }
+    try (CacheManager manager = manager()) { // the same directory, reopened: no copies yet
+      Cache<String, byte[]> cache = manager.createCache("batch", adaptive("1 MiB").build());
+      assertThat(composite(cache).hotCopies()).isZero();
+      assertThat(cache.getAll(java.util.Set.of("a", "b"))).hasSize(2);
+      long before = tier(cache, "heap").hits();
+      Map<String, byte[]> again = cache.getAll(java.util.Set.of("a", "b"));
+      assertThat(again.get("a")).isEqualTo(value(300, 3));
+      assertThat(again.get("b")).isEqualTo(value(400, 4));
+      assertThat(tier(cache, "heap").hits()).isEqualTo(before + 2);
+      // a write after it replaces what the batch copied
+      cache.put("a", value(300, 5));
+      assertThat(cache.getAll(java.util.Set.of("a")).get("a")).isEqualTo(value(300, 5));
     }
   }
 
@@ -211,13 +233,26 @@ class AdaptivePlacementTest {
       }
       Map<String, Long> violations = new ConcurrentHashMap<>();
       for (int r = 0; r < 4; r++) {
+        boolean batches = r % 2 == 1; // half the readers read three keys at a time, with getAll
         work.add(pool.submit(() -> {
           long[] seen = new long[keys];
           java.util.Random random = new java.util.Random();
           for (int i = 0; i < 40_000; i++) {
             int k = random.nextInt(keys);
+            int other = (k + 1 + random.nextInt(keys - 1)) % keys;
             long floor = written.get(k); // acknowledged before this read began
-            long found = java.nio.ByteBuffer.wrap(cache.get("k" + k)).getLong();
+            long otherFloor = written.get(other);
+            if (batches) {
+              Map<String, byte[]> both = cache.getAll(java.util.Set.of("k" + k, "k" + other));
+              long foundOther = java.nio.ByteBuffer.wrap(both.get("k" + other)).getLong();
+              if (foundOther < seen[other] || foundOther < otherFloor) {
+                violations.merge("k" + other, 1L, Long::sum);
+              }
+              seen[other] = Math.max(seen[other], foundOther);
+              i++;
+            }
+            long found = java.nio.ByteBuffer.wrap(batches ? cache.getAll(java.util.Set.of("k" + k)).get("k" + k)
+                : cache.get("k" + k)).getLong();
             if (found < seen[k] || found < floor) {
               violations.merge("k" + k, 1L, Long::sum);
             }

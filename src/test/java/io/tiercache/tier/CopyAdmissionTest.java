@@ -56,13 +56,18 @@ class CopyAdmissionTest {
     }
   }
 
+  /** Keeps 60 copies of 1 KiB, each read {@code reads} times: 60 KiB of a 64 KiB budget. */
+  private static void keepSmallCopies(ReadCopies<String> copies, int reads) {
+    for (int k = 0; k < 60; k++) {
+      read(copies, "small" + k, reads);
+      copies.offer("small" + k, copies.stamp("small" + k), copy(1024));
+    }
+  }
+
   @Test
   void aLargeCopyReadAsOftenAsTheSmallOnesItWouldPushOutIsNotKept() {
     ReadCopies<String> copies = copies(64 * 1024);
-    for (int k = 0; k < 60; k++) { // 60 KiB of 1 KiB copies, each read 5 times
-      read(copies, "small" + k, 5);
-      copies.offer("small" + k, copies.stamp("small" + k), copy(1024));
-    }
+    keepSmallCopies(copies, 5);
     read(copies, "large", 5);
     copies.offer("large", copies.stamp("large"), copy(32 * 1024));
     assertThat(copies.contains("large")).isFalse();
@@ -73,10 +78,7 @@ class CopyAdmissionTest {
   @Test
   void aLargeCopyReadFarMoreOftenThanWhatItPushesOutIsKept() {
     ReadCopies<String> copies = copies(64 * 1024);
-    for (int k = 0; k < 60; k++) {
-      read(copies, "small" + k, 2);
-      copies.offer("small" + k, copies.stamp("small" + k), copy(1024));
-    }
+    keepSmallCopies(copies, 2);
     read(copies, "large", 200);
     copies.offer("large", copies.stamp("large"), copy(32 * 1024));
     assertThat(copies.contains("large")).isTrue();
@@ -101,10 +103,7 @@ class CopyAdmissionTest {
   @Test
   void aWriteReplacesAKeptCopyWithoutAskingAgain() {
     ReadCopies<String> copies = copies(64 * 1024);
-    for (int k = 0; k < 60; k++) {
-      read(copies, "small" + k, 5);
-      copies.offer("small" + k, copies.stamp("small" + k), copy(1024));
-    }
+    keepSmallCopies(copies, 5);
     copies.beginUpdate("small0");
     copies.endUpdate("small0", copy(2048));
     assertThat(copies.contains("small0")).isTrue();

@@ -4,8 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -22,7 +20,7 @@ import org.rocksdb.RocksDBException;
  * JCache provider storing by value must. No serialization, no record header, no checksum of our own, no expiry,
  * no locking beyond the engines', no events, and Caffeine's own admission: a reference, not a competitor.
  */
-final class PlacementRawEngines implements Subject, PlacementSubjects.HeapCounted {
+final class PlacementRawEngines extends PlacementSubjects.SingleKeySubject implements PlacementSubjects.HeapCounted {
 
   private final RocksDB db;
   private final Options options;
@@ -81,16 +79,6 @@ final class PlacementRawEngines implements Subject, PlacementSubjects.HeapCounte
     if (copies.getIfPresent((Integer) key) != null) {
       copies.put((Integer) key, bytes.clone());
     }
-  }
-
-  @Override
-  public Map<Object, Object> getAll(Set<Object> keys) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public void putAll(Map<Object, Object> entries) {
-    throw new UnsupportedOperationException();
   }
 
   @Override

@@ -118,6 +118,19 @@ final class PlacementSubjects {
     long heapHits();
   }
 
+  /** A subject of the placement benchmark, which reads and writes one key at a time only. */
+  abstract static class SingleKeySubject implements Subject {
+    @Override
+    public Map<Object, Object> getAll(Set<Object> keys) {
+      throw new UnsupportedOperationException("the placement benchmark reads one key at a time");
+    }
+
+    @Override
+    public void putAll(Map<Object, Object> entries) {
+      throw new UnsupportedOperationException("the placement benchmark writes one key at a time");
+    }
+  }
+
   private static CacheConfigurationBuilder<Integer, byte[]> configuration(long budget, long diskMiB) {
     return CacheConfigurationBuilder.newCacheConfigurationBuilder(Integer.class, byte[].class,
         ResourcePoolsBuilder.newResourcePoolsBuilder().heap(budget, MemoryUnit.B).disk(diskMiB, MemoryUnit.MB));
@@ -145,7 +158,7 @@ final class PlacementSubjects {
             : configuration(budget, diskMiB))
         .build(true);
     org.ehcache.Cache<Integer, byte[]> cache = manager.getCache("placement", Integer.class, byte[].class);
-    abstract class EhcacheSubject implements Subject, HeapCounted { }
+    abstract class EhcacheSubject extends SingleKeySubject implements HeapCounted { }
     return new EhcacheSubject() {
       @Override
       public long heapHits() {
@@ -160,16 +173,6 @@ final class PlacementSubjects {
       @Override
       public void put(Object key, Object value) {
         cache.put((Integer) key, (byte[]) value);
-      }
-
-      @Override
-      public Map<Object, Object> getAll(Set<Object> keys) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public void putAll(Map<Object, Object> entries) {
-        throw new UnsupportedOperationException();
       }
 
       @Override
