@@ -46,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Hot copies.</b> A strategy may ask for copies on the heap of the entries read most
  * ({@link TypeStrategy#hotCopyBudgetBytes}): a read that finds its entry in a byte-storing tier offers a copy
- * ({@link ReadCopies}, bounded in bytes, admitted by frequency); a write, an expiry change, and a tier dropping
+ * ({@link ReadCopies}, bounded in bytes, admitted by frequency per byte); a write, an expiry change, and a tier dropping
  * the entry by itself (eviction, reclaimed expiry: {@link #forgetCopy}) remove it, and a read that overlapped
  * any of them keeps nothing. The entry itself never leaves its home tier for this, so copies change nothing
  * about crashes, sizes, iteration or events.

@@ -30,7 +30,7 @@ public interface TypeStrategy {
   /**
    * Returns how many bytes of heap a composite may spend on copies of its most-read entries whose home is a
    * byte-storing tier, or 0 for none (the default). The copies sit in front of the tiers, admitted by access
-   * frequency and dropped as entries cool down; the entries stay in their home tier, so copies never put a
+   * frequency per byte and dropped as entries cool down; the entries stay in their home tier, so copies never put a
    * write at risk. They need a heap tier first in the layout, which then holds them.
    */
   default long hotCopyBudgetBytes() {

@@ -58,8 +58,9 @@ public final class ReadCopies<K> {
   }
 
   /**
-   * Copies bounded in bytes, live at once: at most {@code budgetBytes} as {@code weigher} counts them, the
-   * entries kept chosen by frequency and recency (W-TinyLFU).
+   * Copies bounded in bytes, live at once: at most {@code budgetBytes} as {@code weigher} counts them; once
+   * full, a new copy is admitted only if it saves more than those it would push out ({@link CopyAdmission}),
+   * and the copies kept are chosen by frequency and recency (W-TinyLFU).
    */
   public static <K> ReadCopies<K> ofBytes(long budgetBytes, java.util.function.ToIntFunction<Envelope> weigher) {
     // eviction runs on the thread that adds a copy, not later on a pool: the budget holds after every read
