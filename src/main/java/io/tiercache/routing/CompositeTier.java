@@ -476,7 +476,7 @@ public final class CompositeTier<K> implements Tier<K> {
         if (envelope != null) {
           found.put(key, envelope);
         }
-      } else if (!moved && foundIn.containsKey(key)) {
+      } else if (!moved && foundIn.containsKey(key) && stamps.get(key) >= 0) {
         // read from a byte tier on a quiet stripe, as a single get offers it: promoted like one
         offerCopy(probe(key), foundIn.get(key), stamps.get(key), found.get(key));
       }

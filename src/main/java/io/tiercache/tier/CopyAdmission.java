@@ -23,6 +23,12 @@ final class CopyAdmission<K> {
    */
   static final int READ_COST_BYTES = 16 * 1024;
 
+  /**
+   * The most copies one admission looks at (under the policy's lock, on a reader's thread); a large candidate
+   * over many small copies is judged by the first ones, taken as a sample of the rest.
+   */
+  static final int MAX_VICTIMS = 64;
+
   private final AccessSketch sketch;
   private final Policy.Eviction<K, Envelope> eviction;
 
@@ -50,12 +56,17 @@ final class CopyAdmission<K> {
     return eviction.coldest(entries -> {
       double displaced = 0;
       long freed = 0;
+      int seen = 0;
       for (Iterator<Policy.CacheEntry<K, Envelope>> it = entries.iterator(); it.hasNext() && freed < needed; ) {
         Policy.CacheEntry<K, Envelope> victim = it.next();
         freed += victim.weight();
         displaced += saving(sketch.frequency(victim.getKey()), victim.weight());
         if (displaced >= saved) {
           return false;
+        }
+        if (++seen == MAX_VICTIMS && freed < needed) {
+          // the walk holds the policy's lock: judge the rest by the sample, as if it saved as much per byte
+          return displaced * ((double) needed / freed) < saved;
         }
       }
       return true;

@@ -126,10 +126,17 @@ public final class ReadCopies<K> {
     if (stamp < 0 || !live) {
       return;
     }
+    int stripe = stripe(key);
+    if (writing.get(stripe) > 0 || stripes.get(stripe) != stamp) {
+      return; // overtaken already: the checks below would refuse it, after asking the admission for nothing
+    }
     if (!admitted(key, envelope)) {
+      // a refused read still takes its turn, so that an older read of the same stamp cannot be kept after it
+      if (!stripes.compareAndSet(stripe, stamp, stamp + 1)) {
+        entries.invalidate(key);
+      }
       return;
     }
-    int stripe = stripe(key);
     // The stamp moves on with every record kept. Of two reads that took the same stamp, the first to arrive
     // is kept and the second removes it again (before its caller sees its own, possibly newer, value): so a
     // value read before another thread's newer read returned can never be served after it.

@@ -112,4 +112,34 @@ class CopyAdmissionTest {
     copies.endUpdate("fresh", copy(8 * 1024));
     assertThat(copies.contains("fresh")).isFalse();
   }
+
+  @Test
+  void aLargeCopyOverManySmallOnesIsJudgedByASampleOfThem() {
+    ReadCopies<String> copies = copies(64 * 1024);
+    for (int k = 0; k < 300; k++) { // 60,000 bytes of 200-byte copies, each read once
+      read(copies, "tiny" + k, 1);
+      copies.offer("tiny" + k, copies.stamp("tiny" + k), copy(200));
+    }
+    assertThat(copies.size()).isEqualTo(300);
+    // 32 KiB would push out about 140 copies, more than an admission looks at
+    read(copies, "lukewarm", 1);
+    copies.offer("lukewarm", copies.stamp("lukewarm"), copy(32 * 1024));
+    assertThat(copies.contains("lukewarm")).isFalse();
+    read(copies, "hot", 200);
+    copies.offer("hot", copies.stamp("hot"), copy(32 * 1024));
+    assertThat(copies.contains("hot")).isTrue();
+    assertThat(copies.weight()).isLessThanOrEqualTo(64 * 1024);
+  }
+
+  @Test
+  void aRefusedReadStillTakesItsTurnSoAnOlderReadOfTheSameStampIsNotKept() {
+    ReadCopies<String> copies = copies(64 * 1024);
+    keepSmallCopies(copies, 5);
+    read(copies, "x", 1);
+    long stamp = copies.stamp("x"); // two reads of x take the same stamp
+    copies.offer("x", stamp, copy(32 * 1024)); // the newer one arrives first, and is refused: no room for it
+    assertThat(copies.contains("x")).isFalse();
+    copies.offer("x", stamp, copy(2 * 1024)); // the older one would fit, but came second
+    assertThat(copies.contains("x")).isFalse();
+  }
 }
