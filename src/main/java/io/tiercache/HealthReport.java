@@ -66,10 +66,12 @@ final class HealthReport {
         misses = counted.misses();
       }
     }
-    // the composite's hot copies are the heap tier's: their promotions and demotions are its own
+    // the composite's hot copies are the heap tier's: their promotions and demotions are its own; entries
+    // that cooled down from MapDB to RocksDB are MapDB's demotions
     boolean copies = composite != null && name.equals(io.tiercache.routing.TierNames.HEAP);
+    boolean warm = composite != null && name.equals(io.tiercache.routing.TierNames.MAPDB);
     return new TierHealth(shownAs, true, tier.problem(), tier.sizeForMonitoring(), tier.bytes(), hits, misses,
         meters.evictions(name), meters.expirations(name), tier.dropped(), copies ? composite.promotions() : 0,
-        copies ? composite.demotions() : 0);
+        copies ? composite.demotions() : warm ? composite.cooled() : 0);
   }
 }

@@ -18,7 +18,9 @@ import java.util.Map;
  *
  * <p>Options: {@code heap-budget} (bytes of copies, default 64 MiB), {@code bulky-bytes} (larger serialized
  * values live in RocksDB rather than MapDB, default 256 KiB), {@code copy-max-bytes} (larger values are never
- * copied to the heap, default an eighth of the budget).
+ * copied to the heap, default an eighth of the budget), {@code warm-budget} (bytes MapDB may hold before its
+ * least-read entries move down to RocksDB, default no limit: with it, warm entries stay in MapDB and cold ones
+ * go to RocksDB, compressed).
  */
 public final class AdaptiveStrategy implements TypeStrategy {
 
@@ -31,6 +33,7 @@ public final class AdaptiveStrategy implements TypeStrategy {
   private final long heapBudget;
   private final long bulkyBytes;
   private final long copyMaxBytes;
+  private final long warmBudget;
 
   /**
    * @param heapBudget the bytes of heap for copies of hot entries (0: none)
@@ -38,13 +41,24 @@ public final class AdaptiveStrategy implements TypeStrategy {
    * @param copyMaxBytes the largest serialized size copied to the heap
    */
   public AdaptiveStrategy(long heapBudget, long bulkyBytes, long copyMaxBytes) {
-    if (heapBudget < 0 || bulkyBytes < 0 || copyMaxBytes < 0) {
-      throw new IllegalArgumentException("adaptive strategy needs heap-budget, bulky-bytes and copy-max-bytes"
-          + " >= 0, got " + heapBudget + ", " + bulkyBytes + " and " + copyMaxBytes);
+    this(heapBudget, bulkyBytes, copyMaxBytes, 0);
+  }
+
+  /**
+   * @param heapBudget the bytes of heap for copies of hot entries (0: none)
+   * @param bulkyBytes the largest serialized size whose home is MapDB; larger ones live in RocksDB
+   * @param copyMaxBytes the largest serialized size copied to the heap
+   * @param warmBudget the bytes MapDB may hold before its least-read entries move to RocksDB (0: no limit)
+   */
+  public AdaptiveStrategy(long heapBudget, long bulkyBytes, long copyMaxBytes, long warmBudget) {
+    if (heapBudget < 0 || bulkyBytes < 0 || copyMaxBytes < 0 || warmBudget < 0) {
+      throw new IllegalArgumentException("adaptive strategy needs heap-budget, bulky-bytes, copy-max-bytes and"
+          + " warm-budget >= 0, got " + heapBudget + ", " + bulkyBytes + ", " + copyMaxBytes + " and " + warmBudget);
     }
     this.heapBudget = heapBudget;
     this.bulkyBytes = bulkyBytes;
     this.copyMaxBytes = Math.min(copyMaxBytes, Integer.MAX_VALUE);
+    this.warmBudget = warmBudget;
   }
 
   @Override
@@ -74,7 +88,15 @@ public final class AdaptiveStrategy implements TypeStrategy {
     return copyMaxBytes;
   }
 
-  /** Creates adaptive strategies from {@code heap-budget}, {@code bulky-bytes} and {@code copy-max-bytes}. */
+  @Override
+  public long warmBudgetBytes() {
+    return warmBudget;
+  }
+
+  /**
+   * Creates adaptive strategies from {@code heap-budget}, {@code bulky-bytes}, {@code copy-max-bytes} and
+   * {@code warm-budget}.
+   */
   public static final class Factory implements TypeStrategyFactory {
     @Override
     public String name() {
@@ -86,7 +108,8 @@ public final class AdaptiveStrategy implements TypeStrategy {
       long budget = StrategyOptions.bytes(options, "heap-budget", DEFAULT_HEAP_BUDGET);
       return new AdaptiveStrategy(budget,
           StrategyOptions.bytes(options, "bulky-bytes", DEFAULT_BULKY_BYTES),
-          StrategyOptions.bytes(options, "copy-max-bytes", budget / 8));
+          StrategyOptions.bytes(options, "copy-max-bytes", budget / 8),
+          StrategyOptions.bytes(options, "warm-budget", 0));
     }
   }
 }

@@ -59,6 +59,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CompositeTier<K> implements Tier<K> {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CompositeTier.class);
+  /** How many MapDB keys a cooling step looks at to pick the least read. */
+  private static final int COOLING_SAMPLE = 8;
+  /** How many entries one write may move down, so that no caller pays for a large backlog alone. */
+  private static final int MAX_COOLED_PER_WRITE = 16;
+
   private final List<Tier<K>> tiers;
   private final List<Slot<K>> slots;
   private final List<String> names;
@@ -70,6 +76,11 @@ public final class CompositeTier<K> implements Tier<K> {
   private final boolean firstHoldsObjects;
   private final ReadCopies<K> hot;          // null unless the strategy keeps hot copies
   private final long copyMaxBytes;
+  private final long warmBudget;            // 0 unless the strategy moves cold MapDB entries to RocksDB
+  private final int warmIndex;
+  private final int coldIndex;
+  private final ReentrantLock cooling = new ReentrantLock();
+  private final java.util.concurrent.atomic.LongAdder cooled = new java.util.concurrent.atomic.LongAdder();
 
   /**
    * Combines tiers. Byte-storing tiers must share one {@link KeyLocks} (the composite takes it as its own);
@@ -112,6 +123,13 @@ public final class CompositeTier<K> implements Tier<K> {
     this.hot = budget > 0 && firstHoldsObjects && names.get(0).equals(TierNames.HEAP) && !placement.keyOnly
         ? ReadCopies.ofBytes(budget, CompositeTier::weight) : null;
     this.copyMaxBytes = strategy.hotCopyMaxBytes();
+    int warm = names.indexOf(TierNames.MAPDB);
+    int cold = names.indexOf(TierNames.ROCKSDB);
+    boolean canCool = warm >= 0 && cold >= 0 && slots.get(warm).bytes() != null && slots.get(cold).bytes() != null
+        && !placement.keyOnly;
+    this.warmBudget = canCool ? strategy.warmBudgetBytes() : 0;
+    this.warmIndex = warm;
+    this.coldIndex = cold;
     // even a key-only strategy sweeps: the store may come from a crash under another strategy that moved entries
     RecoverySweep.run(byteTiers, name());
   }
@@ -143,6 +161,11 @@ public final class CompositeTier<K> implements Tier<K> {
   /** Returns how many copies were dropped as their entries cooled down (demotions); 0 without hot copies. */
   public long demotions() {
     return hot == null ? 0 : hot.dropped();
+  }
+
+  /** Returns how many entries moved from MapDB down to RocksDB as they cooled (under a warm budget). */
+  public long cooled() {
+    return cooled.sum();
   }
 
   /** Returns how many hot copies the heap holds now, or -1 when this composite keeps none. */
@@ -300,6 +323,17 @@ public final class CompositeTier<K> implements Tier<K> {
     }
   }
 
+  /** Returns the index of the tier holding {@code key} now, or -1 (for tests). */
+  int tierOf(K key) {
+    ReentrantLock lock = locks.stripe(locks.stripeOf(key));
+    lock.lock();
+    try {
+      return locate(probe(key)).index();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Reads a key under its stripe, without counting the lookup. */
   private Envelope reread(K key) {
     ReentrantLock lock = locks.stripe(locks.stripeOf(key));
@@ -382,7 +416,67 @@ public final class CompositeTier<K> implements Tier<K> {
     for (Slot<K> slot : slots) {
       slot.settle();
     }
+    coolIfOver();
     return result;
+  }
+
+  /**
+   * Under a warm budget, moves the least-read entries of MapDB down to RocksDB until MapDB holds a tenth less
+   * than the budget: each time the coldest of a small random sample (by the read frequencies the hot copies
+   * keep; any of the sample without them). One thread cools at a time, the others go on; the caller holds no
+   * stripe. A move is the composite's crash-safe move: written below, then deleted above, never lost.
+   */
+  private void coolIfOver() {
+    if (warmBudget <= 0 || tiers.get(warmIndex).bytes() <= warmBudget || !cooling.tryLock()) {
+      return;
+    }
+    try {
+      long target = warmBudget - warmBudget / 10;
+      SerializedTier<K> warm = slots.get(warmIndex).bytes();
+      for (int moved = 0; moved < MAX_COOLED_PER_WRITE && warm.bytes() > target; moved++) {
+        K coldest = null;
+        int least = Integer.MAX_VALUE;
+        for (K candidate : warm.sampleKeys(COOLING_SAMPLE)) {
+          int frequency = hot == null ? 0 : hot.frequency(candidate);
+          if (frequency < least) {
+            least = frequency;
+            coldest = candidate;
+          }
+        }
+        if (coldest == null) {
+          return;
+        }
+        moveDown(coldest);
+      }
+    } catch (RuntimeException e) {
+      // the write that triggered this committed and must not fail: the entry stays where it is, warm or not
+      LOG.warn("Composite {} could not move a cold entry from MapDB to RocksDB: {}", names, e.toString());
+    } finally {
+      cooling.unlock();
+    }
+    for (Slot<K> slot : slots) {
+      slot.settle();
+    }
+  }
+
+  /** Moves {@code key}'s entry from MapDB to RocksDB, if it is still in MapDB, as a write of the same value. */
+  private void moveDown(K key) {
+    Probe<K> probe = probe(key);
+    int stripe = locks.stripeOf(key);
+    ReentrantLock lock = locks.stripe(stripe);
+    lock.lock();
+    beginWrite(key); // the copy, if any, stood for the record in MapDB
+    try {
+      Location found = locate(probe);
+      if (found.index() != warmIndex || moves.isUnsettled(key)) {
+        return;
+      }
+      moves.move(probe, found, coldIndex, found.envelope(), SerializedTier.sequenceOf(found.envelope()) + 1, stripe);
+      cooled.increment();
+    } finally {
+      endWrite(key);
+      lock.unlock();
+    }
   }
 
   /** The tier a replacement goes to: where {@link #prepare} placed it, else where its value already is. */

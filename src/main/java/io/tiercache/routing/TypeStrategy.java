@@ -37,6 +37,15 @@ public interface TypeStrategy {
     return 0;
   }
 
+  /**
+   * Returns how many bytes the MapDB tier may hold before a composite moves its least-read entries down to the
+   * RocksDB tier (crash-safely, as any move between tiers), or 0 for no such limit (the default). Needs both
+   * tiers in the layout; MapDB's own capacity bound, if any, still evicts beyond it.
+   */
+  default long warmBudgetBytes() {
+    return 0;
+  }
+
   /** Returns the largest serialized size copied to the heap under {@link #hotCopyBudgetBytes}. */
   default long hotCopyMaxBytes() {
     return hotCopyBudgetBytes();

@@ -42,6 +42,11 @@ final class CopyAdmission<K> {
     sketch.record(key);
   }
 
+  /** Returns about how often {@code key} was read lately. */
+  int frequency(Object key) {
+    return sketch.frequency(key);
+  }
+
   /** Returns true when a copy of {@code key} weighing {@code weight} should be kept. */
   boolean admits(Object key, int weight) {
     long room = eviction.getMaximum() - eviction.weightedSize().orElse(0);

@@ -88,6 +88,11 @@ public final class ReadCopies<K> {
     return kept;
   }
 
+  /** Returns about how often {@code key} was read lately, for copies bounded in bytes; 0 otherwise. */
+  public int frequency(K key) {
+    return admission == null ? 0 : admission.frequency(key);
+  }
+
   /** Returns how many reads it answered. */
   public long hits() {
     return hits.sum();

@@ -98,6 +98,33 @@ class AdaptivePlacementTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void underAWarmBudgetTheLeastReadEntriesMoveFromMapDbToRocksDbAndTheReadOnesStay() {
+    try (CacheManager manager = manager()) {
+      Cache<String, byte[]> cache = manager.createCache("warm", adaptive("16 KiB")
+          .strategyOption("warm-budget", "64 KiB").build());
+      for (int k = 0; k < 200; k++) {
+        cache.put("k" + k, value(1_000, k));
+        for (int h = 0; h < 5 && k % 10 == 0; h++) { // five keys read all along: the warm ones
+          cache.get("k" + h);
+        }
+      }
+      CacheHealth.TierHealth mapdb = tier(cache, "mapdb");
+      assertThat(mapdb.bytes()).as("MapDB within its warm budget").isLessThanOrEqualTo(64 * 1024);
+      assertThat(mapdb.entries() + tier(cache, "rocksdb").entries()).isEqualTo(200);
+      assertThat(composite(cache).cooled()).isGreaterThanOrEqualTo(200 - mapdb.entries());
+      assertThat(mapdb.demotions()).isEqualTo(composite(cache).cooled());
+      for (int h = 0; h < 5; h++) {
+        assertThat(((CompositeTier<String>) composite(cache)).tierOf("k" + h))
+            .as("k%d, read all along, is still in MapDB", h).isEqualTo(composite(cache).tierNames().indexOf("mapdb"));
+      }
+      for (int k = 0; k < 200; k++) {
+        assertThat(cache.get("k" + k)).isEqualTo(value(1_000, k));
+      }
+    }
+  }
+
+  @Test
   void getAllPromotesWhatItReadsFromDiskAsGetDoes() {
     try (CacheManager manager = manager()) {
       manager.createCache("batch", adaptive("1 MiB").build()).putAll(Map.of("a", value(300, 3), "b",

@@ -86,7 +86,8 @@ class CompositeCacheModelProperties {
       TierCacheConfiguration.Builder<String, Long> builder = TierCacheConfiguration.builder(String.class,
           Long.class).tiers("heap", "mapdb", "rocksdb");
       if (adaptive) {
-        builder.strategy("adaptive").strategyOption("heap-budget", "4 KiB"); // a few copies: demotions too
+        // a few copies, so demotions happen; a MapDB of 100 bytes (two or three entries), so cold ones move down
+        builder.strategy("adaptive").strategyOption("heap-budget", "4 KiB").strategyOption("warm-budget", "100");
       } else {
         builder.strategy((key, value, context) -> context.tiers().get((int) Math.floorMod((Long) value, 3L)));
       }

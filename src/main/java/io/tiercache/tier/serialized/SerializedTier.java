@@ -425,6 +425,30 @@ public final class SerializedTier<K> implements Tier<K> {
     };
   }
 
+  /**
+   * Returns up to {@code count} distinct keys read from a random point in key order on (wrapping to the start):
+   * a sample for a composite choosing entries to move elsewhere. Keys that no longer decode are dropped, as
+   * iteration drops them.
+   */
+  public List<K> sampleKeys(int count) {
+    java.util.Set<K> sample = new java.util.LinkedHashSet<>();
+    byte[] start = randomStart();
+    addKeys(store.iterator(start), sample, count);
+    if (start != null && sample.size() < count) {
+      addKeys(store.iterator(null), sample, count);
+    }
+    return new ArrayList<>(sample);
+  }
+
+  private void addKeys(Iterator<Map.Entry<byte[], byte[]>> records, java.util.Set<K> sample, int count) {
+    while (sample.size() < count && records.hasNext()) {
+      K key = decodeKeyOrDrop(records.next().getKey());
+      if (key != null) {
+        sample.add(key);
+      }
+    }
+  }
+
   /** Iterates the raw records: key bytes and record bytes, undecoded (for recovery sweeps). */
   public Iterator<Map.Entry<byte[], byte[]>> records() {
     return store.iterator(null);
