@@ -88,6 +88,33 @@ class EncryptionTest {
     return io.tiercache.testing.Bytes.indexOf(haystack, needle);
   }
 
+  /** The adaptive strategy's moves from MapDB down to RocksDB carry sealed records, hashed keys included. */
+  @Test
+  void coldEntriesMovedFromMapDbToRocksDbStayEncryptedAndReadable() throws Exception {
+    Path keys = keyFile("k1");
+    String marker = "COLD-" + UUID.randomUUID();
+    Path directory = work.resolve("cooling");
+    TierCacheConfiguration<String, String> configuration = encrypted("heap", "k1", Map.of("k1", keys))
+        .tiers("heap", "mapdb", "rocksdb").strategy("adaptive").strategyOption("heap-budget", "8 KiB")
+        .strategyOption("warm-budget", "4 KiB").hashKeys(true).build();
+    try (CacheManager manager = manager(directory)) {
+      Cache<String, String> cache = manager.createCache("cooling", configuration);
+      for (int i = 0; i < 200; i++) {
+        cache.put("k" + i, marker + " " + i);
+      }
+      io.tiercache.routing.CompositeTier<?> composite = cache.unwrap(io.tiercache.routing.CompositeTier.class);
+      assertThat(composite.cooled()).isPositive();
+    }
+    assertThat(anyFileContains(marker.getBytes(StandardCharsets.UTF_8), directory,
+        directory.resolveSibling("cooling.keys"))).as("the marker value in some file").isFalse();
+    try (CacheManager reopened = manager(directory)) {
+      Cache<String, String> cache = reopened.createCache("cooling", configuration);
+      for (int i = 0; i < 200; i++) {
+        assertThat(cache.get("k" + i)).isEqualTo(marker + " " + i);
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"mapdb", "rocksdb"})
   void noValueAndNoHashedKeyIsReadableInTheFilesWhileAPlainCacheIs(String tier) throws Exception {
