@@ -325,21 +325,19 @@ public final class CompositeTier<K> implements Tier<K> {
 
   /** Returns the index of the tier holding {@code key} now, or -1 (for tests). */
   int tierOf(K key) {
-    ReentrantLock lock = locks.stripe(locks.stripeOf(key));
-    lock.lock();
-    try {
-      return locate(probe(key)).index();
-    } finally {
-      lock.unlock();
-    }
+    return locateUnderLock(key).index();
   }
 
   /** Reads a key under its stripe, without counting the lookup. */
   private Envelope reread(K key) {
+    return locateUnderLock(key).envelope();
+  }
+
+  private Location locateUnderLock(K key) {
     ReentrantLock lock = locks.stripe(locks.stripeOf(key));
     lock.lock();
     try {
-      return locate(probe(key)).envelope();
+      return locate(probe(key));
     } finally {
       lock.unlock();
     }

@@ -56,6 +56,13 @@ class CopyAdmissionTest {
     }
   }
 
+  /** Reads {@code key} {@code reads} times, offers a copy of {@code size} bytes; returns whether it is kept. */
+  private static boolean offerAfterReads(ReadCopies<String> copies, String key, int reads, int size) {
+    read(copies, key, reads);
+    copies.offer(key, copies.stamp(key), copy(size));
+    return copies.contains(key);
+  }
+
   /** Keeps 60 copies of 1 KiB, each read {@code reads} times: 60 KiB of a 64 KiB budget. */
   private static void keepSmallCopies(ReadCopies<String> copies, int reads) {
     for (int k = 0; k < 60; k++) {
@@ -68,9 +75,7 @@ class CopyAdmissionTest {
   void aLargeCopyReadAsOftenAsTheSmallOnesItWouldPushOutIsNotKept() {
     ReadCopies<String> copies = copies(64 * 1024);
     keepSmallCopies(copies, 5);
-    read(copies, "large", 5);
-    copies.offer("large", copies.stamp("large"), copy(32 * 1024));
-    assertThat(copies.contains("large")).isFalse();
+    assertThat(offerAfterReads(copies, "large", 5, 32 * 1024)).isFalse();
     assertThat(copies.size()).isEqualTo(60);
     assertThat(copies.weight()).isLessThanOrEqualTo(64 * 1024);
   }
@@ -79,9 +84,7 @@ class CopyAdmissionTest {
   void aLargeCopyReadFarMoreOftenThanWhatItPushesOutIsKept() {
     ReadCopies<String> copies = copies(64 * 1024);
     keepSmallCopies(copies, 2);
-    read(copies, "large", 200);
-    copies.offer("large", copies.stamp("large"), copy(32 * 1024));
-    assertThat(copies.contains("large")).isTrue();
+    assertThat(offerAfterReads(copies, "large", 200, 32 * 1024)).isTrue();
     assertThat(copies.weight()).isLessThanOrEqualTo(64 * 1024);
   }
 
@@ -95,9 +98,7 @@ class CopyAdmissionTest {
   @Test
   void aCopyLargerThanTheWholeBudgetIsNeverKept() {
     ReadCopies<String> copies = copies(64 * 1024);
-    read(copies, "huge", 100);
-    copies.offer("huge", copies.stamp("huge"), copy(65 * 1024));
-    assertThat(copies.contains("huge")).isFalse();
+    assertThat(offerAfterReads(copies, "huge", 100, 65 * 1024)).isFalse();
   }
 
   @Test
@@ -122,12 +123,8 @@ class CopyAdmissionTest {
     }
     assertThat(copies.size()).isEqualTo(300);
     // 32 KiB would push out about 140 copies, more than an admission looks at
-    read(copies, "lukewarm", 1);
-    copies.offer("lukewarm", copies.stamp("lukewarm"), copy(32 * 1024));
-    assertThat(copies.contains("lukewarm")).isFalse();
-    read(copies, "hot", 200);
-    copies.offer("hot", copies.stamp("hot"), copy(32 * 1024));
-    assertThat(copies.contains("hot")).isTrue();
+    assertThat(offerAfterReads(copies, "lukewarm", 1, 32 * 1024)).isFalse();
+    assertThat(offerAfterReads(copies, "hot", 200, 32 * 1024)).isTrue();
     assertThat(copies.weight()).isLessThanOrEqualTo(64 * 1024);
   }
 
