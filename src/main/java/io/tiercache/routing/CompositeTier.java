@@ -46,10 +46,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Hot copies.</b> A strategy may ask for copies on the heap of the entries read most
  * ({@link TypeStrategy#hotCopyBudgetBytes}): a read that finds its entry in a byte-storing tier offers a copy
- * ({@link ReadCopies}, bounded in bytes, admitted by frequency per byte); a write, an expiry change, and a tier dropping
- * the entry by itself (eviction, reclaimed expiry: {@link #forgetCopy}) remove it, and a read that overlapped
- * any of them keeps nothing. The entry itself never leaves its home tier for this, so copies change nothing
- * about crashes, sizes, iteration or events.
+ * ({@link ReadCopies}, bounded in bytes, admitted by frequency per byte); a write, an expiry change, and a
+ * tier dropping the entry by itself (eviction, reclaimed expiry: {@link #forgetCopy}) remove it, and a read that
+ * overlapped any of them keeps nothing. The entry itself never leaves its home tier for this, so copies change
+ * nothing about crashes, sizes, iteration or events.
+ *
+ * <p><b>Cooling.</b> Under a warm budget ({@link TypeStrategy#warmBudgetBytes}), writes that leave MapDB above
+ * it move its least-read entries down to RocksDB, each by the same crash-safe move as a change of size class.
  *
  * <p>Lock-free readers that miss check the stripe's version before and after their probes; a move makes the
  * version odd while it runs, so a reader that overlapped one reads again under the lock and never sees a

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Copies on the heap of entries whose home is elsewhere, kept decoded so that a hit costs no round trip, no
  * disk read and no deserialization: the near cache of a Redis tier (bounded in entries), and the hot copies a
  * composite keeps in front of its disk tiers under the adaptive strategy (bounded in bytes, admitted by what
- * they save per byte ({@link CopyAdmission}) and dropped by Caffeine's frequency-based policy). A copy is never the only one: dropping it loses nothing. It
- * is only as good as its invalidations, so it follows three rules:
+ * they save per byte ({@link CopyAdmission}) and dropped by Caffeine's frequency-based policy). A copy is never
+ * the only one: dropping it loses nothing. It is only as good as its invalidations, so it follows three rules:
  *
  * <ul>
  *   <li>A record read from Redis is kept only if no invalidation of its key (nor a flush) arrived between the

@@ -38,7 +38,8 @@ final class Subjects {
 
   static final List<String> ALL = List.of("tiercache-heap", "tiercache-mapdb", "tiercache-mapdb-lost-on-crash",
       "tiercache-rocksdb",
-      "tiercache-composite", "tiercache-composite-adaptive", "caffeine-raw", "caffeine-jcache", "ehcache-heap", "ehcache-disk", "mapdb-raw",
+      "tiercache-composite", "tiercache-composite-adaptive", "caffeine-raw", "caffeine-jcache", "ehcache-heap",
+      "ehcache-disk", "mapdb-raw",
       "rocksdb-raw", "tiercache-redis", "tiercache-heap-redis", "lettuce-raw", "tiercache-mapdb-encrypted",
       "tiercache-rocksdb-encrypted");
 
