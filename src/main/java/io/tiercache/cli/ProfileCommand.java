@@ -35,6 +35,10 @@ final class ProfileCommand extends DirectoryCommand implements Callable<Integer>
       description = "Larger records would live in RocksDB, the others in MapDB (default: ${DEFAULT-VALUE}).")
   String bulkyBytes;
 
+  @Option(names = "--warm-budget", paramLabel = "BYTES",
+      description = "The adaptive strategy's warm budget: show how much of MapDB's share would move down to RocksDB.")
+  String warmBudget;
+
   /** One cache's figures: per size class, entries and bytes; per tier, entries; and where homes would move. */
   private static final class Profile {
     final long[] entries = new long[BOUNDS.length + 1];
@@ -44,6 +48,7 @@ final class ProfileCommand extends DirectoryCommand implements Callable<Integer>
     long toRocksDb;
     long total;
     long totalBytes;
+    long mapDbHomeBytes;
     long[] sizes = new long[64];
     int count;
 
@@ -56,6 +61,9 @@ final class ProfileCommand extends DirectoryCommand implements Callable<Integer>
       bytes[bucket] += size;
       perTier.merge(tier, 1L, Long::sum);
       String home = size <= bulky ? "mapdb" : "rocksdb";
+      if (home.equals("mapdb")) {
+        mapDbHomeBytes += size;
+      }
       if (!home.equals(tier)) {
         if (home.equals("mapdb")) {
           toMapDb++;
@@ -94,6 +102,7 @@ final class ProfileCommand extends DirectoryCommand implements Callable<Integer>
     Path dir = Directories.existing(directory);
     long budget = Sizes.parse(heapBudget, "--heap-budget");
     long bulky = Sizes.parse(bulkyBytes, "--bulky-bytes");
+    long warm = warmBudget == null ? 0 : Sizes.parse(warmBudget, "--warm-budget");
     Map<String, Profile> profiles = new LinkedHashMap<>();
     List<StoreScanner.Store> stores = StoreScanner.stores(dir);
     for (StoreScanner.Store store : stores) {
@@ -129,6 +138,13 @@ final class ProfileCommand extends DirectoryCommand implements Callable<Integer>
       out.printf("    heap copies: the budget holds %.1f%% of the data's bytes; at most %d entries (%.1f%%) if the"
           + " hottest were the smallest%n", Math.min(100.0, 100.0 * budget / Math.max(1, profile.totalBytes)),
           profile.fittingSmallest(budget), 100.0 * profile.fittingSmallest(budget) / profile.total);
+      if (warm > 0) {
+        // cooling stops a tenth below the budget; which entries go depends on how often each is read
+        long moving = Math.max(0, profile.mapDbHomeBytes - (warm - warm / 10));
+        out.println("    warm budget " + Sizes.of(warm) + ": MapDB's share is " + Sizes.of(profile.mapDbHomeBytes)
+            + (profile.mapDbHomeBytes > warm ? "; its least-read entries, about " + Sizes.of(moving)
+            + ", would move down to RocksDB" : ", within the budget: nothing moves"));
+      }
     }
     return TierCacheCli.OK;
   }

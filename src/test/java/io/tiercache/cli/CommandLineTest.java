@@ -114,6 +114,12 @@ class CommandLineTest {
         .contains("0 would live in MapDB, 10 in RocksDB")
         .containsPattern("4.0 KiB-16.0 KiB +10 ").containsPattern("256.0 KiB-1.0 MiB +10 ")
         .contains("the budget holds");
+    // MapDB's share at bulky-bytes 64 KiB: the ten records of 10,000 bytes and their headers; cooling stops at
+    // 90% of 40 KiB
+    Run warm = cli("profile", "--bulky-bytes", "64KiB", "--warm-budget", "40KiB", directory.toString());
+    assertThat(warm.out()).as("%s", warm).contains("warm budget 40.0 KiB: MapDB's share is 97.9 KiB")
+        .contains("about 61.9 KiB, would move down to RocksDB");
+    assertThat(cli("profile", "--warm-budget", "2MiB", directory.toString()).out()).contains("nothing moves");
     Run bad = cli("profile", "--heap-budget", "lots", directory.toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--heap-budget must be a byte count");
