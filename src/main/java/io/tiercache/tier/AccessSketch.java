@@ -65,7 +65,8 @@ final class AccessSketch {
     return row * (mask + 1) + ((int) (mixed >>> 32) & mask);
   }
 
-  private static int spread(int h) {
+  /** Mixes a hash code's bits, so that keys whose hash codes differ only in high bits spread too. */
+  static int spread(int h) {
     h ^= h >>> 16;
     h *= 0x45d9f3b;
     return h ^ (h >>> 16);

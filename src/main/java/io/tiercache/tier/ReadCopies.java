@@ -271,10 +271,6 @@ public final class ReadCopies<K> {
   }
 
   private static int stripe(Object key) {
-    int h = key.hashCode();
-    h ^= h >>> 16;
-    h *= 0x45d9f3b;
-    h ^= h >>> 16;
-    return h & (STRIPES - 1);
+    return AccessSketch.spread(key.hashCode()) & (STRIPES - 1);
   }
 }
